@@ -1,0 +1,3 @@
+// Placeholder until the "Lit todo app" issue lands.
+const el = document.querySelector('todo-app');
+if (el) el.textContent = 'Todo app: coming soon.';

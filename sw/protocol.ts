@@ -1,0 +1,153 @@
+/**
+ * The page <-> service-worker protocol. Types only: both `src/` and `sw/` import it with
+ * `import type`, so nothing here ships twice and neither side can drift from the other.
+ *
+ * Shape (after comlink's protocol.ts): every request carries the protocol version and an id;
+ * the SW answers on the MessagePort the page sent with the request, echoing the id, with either
+ * `ok: true` and the typed result, or `ok: false` and a `{code, message}` error. Broadcasts
+ * (SW -> every controlled page) carry no id.
+ *
+ * What may cross: signed-in or not, profile claims (sub, name, email), granted scopes,
+ * access-token expiry, last refresh time, the SW instance id. Never a token, code or verifier
+ * (STANDARDS A7): no type below has a field that could hold one.
+ */
+
+export type ProtocolVersion = 1;
+
+/** Profile claims the page may show. The raw ID token never leaves the SW. */
+export interface UserProfile {
+  readonly sub: string;
+  readonly name?: string;
+  readonly email?: string;
+}
+
+/** Why the SW holds no session. */
+export type SignedOutReason =
+  | 'never-signed-in'
+  | 'signed-out' // the user signed out (this tab or another)
+  | 'session-expired' // refresh answered invalid_grant, or prompt=none answered login_required
+  | 'recovery-failed'; // silent re-authentication could not complete (IdP down, blocked, ...)
+
+export type SessionSnapshot =
+  | {
+      readonly status: 'signed-out';
+      readonly reason: SignedOutReason;
+    }
+  | {
+      /** The SW has no tokens but believes a session can come back without user action. */
+      readonly status: 'recovering';
+    }
+  | {
+      readonly status: 'signed-in';
+      readonly user: UserProfile;
+      readonly scopes: readonly string[];
+      /** Epoch milliseconds. */
+      readonly accessTokenExpiresAt: number;
+      /** Epoch milliseconds of the last successful refresh, or null when none happened yet. */
+      readonly lastRefreshAt: number | null;
+    };
+
+/** Stable error codes crossing the protocol. Tests assert these, never the message text. */
+export type ProtocolErrorCode =
+  | 'timeout' // no reply within the request's deadline
+  | 'not-controlled' // the page is not controlled by the SW (first load, Shift+Reload)
+  | 'sw-unavailable' // service workers are unavailable in this browser or context
+  | 'bad-message' // malformed message, unknown type or wrong protocol version
+  | 'forbidden-sender' // the sender is not a window client controlled by this SW
+  | 'config-invalid' // /config.json is missing or invalid (details in `details`)
+  | 'internal'; // anything else; the SW logs the cause, the page shows a generic message
+
+export interface ProtocolError {
+  readonly code: ProtocolErrorCode;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, string | number | boolean>>;
+}
+
+interface RequestBase<T extends string> {
+  readonly v: ProtocolVersion;
+  readonly id: string;
+  readonly type: T;
+}
+
+/** First message of every page load: the session as the SW sees it, and a heartbeat. */
+export interface HelloRequest extends RequestBase<'hello'> {
+  /** The page believed it was signed in (from a previous load); lets the SW decide to recover. */
+  readonly believedSignedIn: boolean;
+}
+/** Visible pages send this every ~20 s so Chromium does not stop the SW while it is in use. */
+export type HeartbeatRequest = RequestBase<'heartbeat'>;
+/** Take control of an uncontrolled page (first load, Shift+Reload) with clients.claim(). */
+export type ClaimRequest = RequestBase<'claim'>;
+/** Ask for a one-time ticket that authorises a `/logout?ticket=` navigation (logout CSRF). */
+export type LogoutTicketRequest = RequestBase<'logout-ticket'>;
+/** The page's silent-recovery iframe ended (loaded the SW-made result page, or timed out). */
+export interface RecoveryResultRequest extends RequestBase<'recovery-result'> {
+  readonly outcome: 'done' | 'timeout';
+}
+/** A waiting SW is told to activate (the "Reload to update" button). */
+export type SkipWaitingRequest = RequestBase<'skip-waiting'>;
+
+export type PageRequest =
+  | HelloRequest
+  | HeartbeatRequest
+  | ClaimRequest
+  | LogoutTicketRequest
+  | RecoveryResultRequest
+  | SkipWaitingRequest;
+
+export type PageRequestType = PageRequest['type'];
+
+/** The result type of each request, by request type. */
+export interface ResultMap {
+  hello: HelloResult;
+  heartbeat: SessionSnapshot & { readonly swInstanceId: string };
+  claim: { readonly claimed: true };
+  'logout-ticket': { readonly ticket: string };
+  'recovery-result': SessionSnapshot;
+  'skip-waiting': { readonly accepted: true };
+}
+
+export interface HelloResult {
+  readonly session: SessionSnapshot;
+  /** Random per SW start; changes when the browser stopped and restarted the worker. */
+  readonly swInstanceId: string;
+  /**
+   * When set, the page must open a hidden same-origin iframe at this same-origin path so the SW
+   * can run a `prompt=none` re-authentication (the SW cannot create frames itself).
+   */
+  readonly silentRecoveryPath?: string;
+}
+
+export type Reply<T extends PageRequestType = PageRequestType> =
+  | { readonly v: ProtocolVersion; readonly id: string; readonly ok: true; readonly result: ResultMap[T] }
+  | { readonly v: ProtocolVersion; readonly id: string; readonly ok: false; readonly error: ProtocolError };
+
+/** SW -> every controlled page, unsolicited. */
+export type Broadcast =
+  | { readonly v: ProtocolVersion; readonly type: 'session-changed'; readonly session: SessionSnapshot; readonly swInstanceId: string }
+  | {
+      /** The SW lost its tokens and needs a page to host the silent re-authentication iframe. */
+      readonly v: ProtocolVersion;
+      readonly type: 'recovery-needed';
+      readonly silentRecoveryPath: string;
+    };
+
+/** Channel name used for broadcasts, so pages can tell them apart from other messages. */
+export type BroadcastMarker = 'sw-token-vault';
+
+/**
+ * Why a sign-in ended on `/?auth_error=<code>`. A fixed table: the callback never puts anything
+ * else in the URL, and the page turns each code into a readable sentence.
+ */
+export type AuthErrorCode =
+  | 'access_denied' // the user cancelled at the IdP
+  | 'login_required' // prompt=none found no IdP session
+  | 'interaction_required' // the IdP needs the user (consent, MFA, blocked third-party cookies)
+  | 'state_mismatch' // unknown, expired, replayed or forged `state`
+  | 'issuer_mismatch' // RFC 9207 `iss` missing or from another server
+  | 'bad_callback' // malformed callback: POST, fragment, missing or duplicated parameters
+  | 'token_exchange_failed' // the token endpoint refused the code or answered garbage
+  | 'id_token_invalid' // signature, iss, aud, exp, nonce or alg check failed
+  | 'idp_unreachable' // network failure talking to the IdP
+  | 'idp_error' // any other error the IdP reported
+  | 'config_invalid'; // the SW's /config.json is missing or invalid
