@@ -14,7 +14,8 @@ export function appHeaders(o: StackOrigins): Record<string, string> {
     // The page itself only talks to its own origin and the API; the IdP is reached by navigation.
     `connect-src 'self' ${o.apiOrigin} ${o.issuer} ws://localhost:${o.appPort}`,
     "img-src 'self' data:",
-    "frame-src 'self'",
+    // The silent re-authentication iframe navigates through the IdP (prompt=none redirects).
+    `frame-src 'self' ${o.issuer}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
     "object-src 'none'",

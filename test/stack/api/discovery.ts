@@ -1,0 +1,57 @@
+import { ApiError } from './errors.ts';
+
+/** The parts of the IdP's metadata (OIDC Discovery / RFC 8414) the API uses. */
+export interface IssuerMetadata {
+  readonly issuer: string;
+  readonly jwks_uri: string;
+  readonly introspection_endpoint: string | undefined;
+}
+
+const DISCOVERY_TIMEOUT_MS = 5_000;
+
+/**
+ * Fetches the issuer's metadata once, lazily: the API may start before the IdP. A failure is not
+ * cached, so the next request tries again; while the IdP is unreachable requests get 503
+ * `temporarily_unavailable`.
+ */
+export class Discovery {
+  readonly #issuer: string;
+  #pending: Promise<IssuerMetadata> | undefined;
+
+  constructor(issuer: string) {
+    this.#issuer = issuer;
+  }
+
+  get(): Promise<IssuerMetadata> {
+    if (this.#pending === undefined) {
+      const attempt = fetchMetadata(this.#issuer);
+      this.#pending = attempt;
+      attempt.catch(() => {
+        if (this.#pending === attempt) this.#pending = undefined;
+      });
+    }
+    return this.#pending;
+  }
+}
+
+async function fetchMetadata(issuer: string): Promise<IssuerMetadata> {
+  const url = `${issuer}/.well-known/openid-configuration`;
+  let body: unknown;
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), redirect: 'error' });
+    if (!res.ok) throw new Error(`discovery answered HTTP ${res.status}`);
+    body = await res.json();
+  } catch (cause) {
+    throw new ApiError('temporarily_unavailable', 'the identity provider is unreachable', { cause });
+  }
+  const meta = body as Partial<Record<string, unknown>>;
+  // OIDC Discovery §4.3: the metadata's issuer must be exactly the one we asked.
+  if (typeof meta !== 'object' || meta === null || meta.issuer !== issuer || typeof meta.jwks_uri !== 'string') {
+    throw new ApiError('temporarily_unavailable', 'the identity provider metadata is invalid');
+  }
+  return {
+    issuer,
+    jwks_uri: meta.jwks_uri,
+    introspection_endpoint: typeof meta.introspection_endpoint === 'string' ? meta.introspection_endpoint : undefined,
+  };
+}

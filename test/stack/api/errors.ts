@@ -1,0 +1,101 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Stable error codes of the Todo API. The first three are RFC 6750 §3.1 codes and also appear in
+ * `WWW-Authenticate`; the rest are this API's own and appear only in the JSON body.
+ */
+export type ApiErrorCode =
+  | 'missing_credentials'
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'invalid_json'
+  | 'invalid_body'
+  | 'unsupported_media_type'
+  | 'payload_too_large'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'todo_limit_reached'
+  | 'temporarily_unavailable'
+  | 'server_error';
+
+const STATUS: Record<ApiErrorCode, number> = {
+  missing_credentials: 401,
+  invalid_request: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  invalid_json: 400,
+  invalid_body: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  not_found: 404,
+  method_not_allowed: 405,
+  todo_limit_reached: 409,
+  temporarily_unavailable: 503,
+  server_error: 500,
+};
+
+/** The realm every Bearer challenge names (RFC 6750 §3). */
+export const REALM = 'todos';
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly status: number;
+  /** For `insufficient_scope`: the scope the route needs (RFC 6750 §3). */
+  readonly scope: string | undefined;
+  /** Extra response headers, e.g. `Allow` on a 405. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    code: ApiErrorCode,
+    description: string,
+    opts: { cause?: unknown; scope?: string; headers?: Record<string, string> } = {},
+  ) {
+    super(description, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = STATUS[code];
+    this.scope = opts.scope;
+    this.headers = opts.headers ?? {};
+  }
+}
+
+/** RFC 6750 §3 auth-param values are quoted strings without `"` or `\`. */
+function quoted(value: string): string {
+  return `"${value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, ' ')}"`;
+}
+
+function challenge(err: ApiError): string | undefined {
+  // No credentials at all: RFC 6750 §3.1 says "the resource server SHOULD NOT include an error code".
+  if (err.code === 'missing_credentials') return `Bearer realm=${quoted(REALM)}`;
+  if (err.code !== 'invalid_request' && err.code !== 'invalid_token' && err.code !== 'insufficient_scope') {
+    return undefined;
+  }
+  const params = [`realm=${quoted(REALM)}`, `error=${quoted(err.code)}`, `error_description=${quoted(err.message)}`];
+  if (err.scope !== undefined) params.push(`scope=${quoted(err.scope)}`);
+  return `Bearer ${params.join(', ')}`;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(text);
+}
+
+/**
+ * Writes any thrown value as a JSON error. Unknown errors become a bare 500 `server_error`: the
+ * body never carries a stack trace or an internal message.
+ */
+export function sendError(res: ServerResponse, thrown: unknown): void {
+  const err = thrown instanceof ApiError ? thrown : new ApiError('server_error', 'internal error');
+  const headers: Record<string, string> = { ...err.headers };
+  const www = challenge(err);
+  if (www !== undefined) headers['WWW-Authenticate'] = www;
+  sendJson(res, err.status, { error: err.code, error_description: err.message }, headers);
+}

@@ -1,0 +1,123 @@
+/**
+ * Test-only helpers: a tiny issuer (discovery + JWKS, our own ES256 key) to mint forged and valid
+ * access tokens, a server that records whether anything reached it, and small HTTP helpers.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+import { freePort } from '../free-port.ts';
+
+export interface TestIssuer {
+  readonly issuer: string;
+  readonly port: number;
+  readonly kid: string;
+  readonly privateKey: CryptoKey;
+  readonly publicKey: CryptoKey;
+  /** Requests that reached the issuer, by path. */
+  readonly hits: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startTestIssuer(opts: { port?: number } = {}): Promise<TestIssuer> {
+  const port = opts.port ?? (await freePort());
+  const issuer = `http://localhost:${port}`;
+  const kid = `test-${randomUUID().slice(0, 8)}`;
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
+  const hits = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', issuer).pathname;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const json = (body: unknown): void => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (path === '/.well-known/openid-configuration') return json({ issuer, jwks_uri: `${issuer}/jwks` });
+    if (path === '/jwks') return json({ keys: [jwk] });
+    res.writeHead(404).end();
+  });
+  await listen(server, port);
+  return { issuer, port, kid, privateKey, publicKey, hits, close: () => closeServer(server) };
+}
+
+export interface MintOptions {
+  readonly claims?: JWTPayload;
+  /** Claims to leave out of the defaults. */
+  readonly omit?: readonly string[];
+  readonly header?: Record<string, unknown>;
+  readonly key?: CryptoKey | Uint8Array;
+}
+
+/** A JWT access token shaped like the IdP's (RFC 9068), signed with the test issuer's key unless told otherwise. */
+export async function mint(iss: TestIssuer, audience: string, opts: MintOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims: JWTPayload = {
+    iss: iss.issuer,
+    sub: 'alice-sub',
+    aud: audience,
+    iat: now,
+    exp: now + 300,
+    jti: randomUUID(),
+    client_id: 'todo-spa',
+    scope: 'openid todos:read todos:write',
+    ...opts.claims,
+  };
+  for (const name of opts.omit ?? []) delete claims[name];
+  const header = { alg: 'ES256', typ: 'at+jwt', kid: iss.kid, ...opts.header } as { alg: string } & Record<string, unknown>;
+  return new SignJWT(claims).setProtectedHeader(header).sign(opts.key ?? iss.privateKey);
+}
+
+/** An unsigned JWT (`alg: none`), built by hand since jose refuses to make one for verification. */
+export function unsecuredJwt(header: Record<string, unknown>, claims: JWTPayload): string {
+  const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${b64({ ...header, alg: 'none' })}.${b64(claims)}.`;
+}
+
+export async function publicKeyPem(iss: TestIssuer): Promise<string> {
+  return exportSPKI(iss.publicKey);
+}
+
+/** A server that answers 200 `{}` to everything and counts what reached it (the "attacker"). */
+export async function startRecordingServer(): Promise<{ url: string; count(): number; close(): Promise<void> }> {
+  const port = await freePort();
+  let count = 0;
+  const server = createServer((req, res) => {
+    count += 1;
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"keys":[]}');
+  });
+  await listen(server, port);
+  return { url: `http://localhost:${port}`, count: () => count, close: () => closeServer(server) };
+}
+
+export function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, 'localhost', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/** Parses a `WWW-Authenticate: Bearer k="v", …` challenge into its scheme and params. */
+export function parseChallenge(header: string | null): { scheme: string; params: Record<string, string> } | null {
+  if (header === null) return null;
+  const [scheme = '', ...rest] = header.split(' ');
+  const params: Record<string, string> = {};
+  for (const m of rest.join(' ').matchAll(/([a-z_]+)="([^"]*)"/g)) params[m[1] ?? ''] = m[2] ?? '';
+  return { scheme, params };
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
+}
+
+export const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;

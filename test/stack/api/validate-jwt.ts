@@ -1,0 +1,124 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import type { Discovery } from './discovery.ts';
+import { ApiError } from './errors.ts';
+import { parseScope, type Principal, type TokenValidator } from './principal.ts';
+
+/**
+ * B2: the fixed algorithm allow-list. Asymmetric only (RFC 8725 §3.1-3.2): never `none`, never
+ * HS* (an HMAC "keyed" with the public key would otherwise verify). The local IdP signs with ES256.
+ */
+export const ALLOWED_ALGS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
+
+/** RFC 9068 §2.1. jose compares `typ` case-insensitively and adds `application/` when missing, so `application/at+jwt` passes too. */
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/** RFC 9068 §2.2 required claims; `client_id` and `jti` are also required there but this API does not use them. */
+export const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat'] as const;
+
+export interface JwtValidatorOptions {
+  readonly issuer: string;
+  /** This API's identifier (its origin): `aud` must contain it (B4, RFC 8707). */
+  readonly audience: string;
+  readonly clockToleranceSec: number;
+  readonly discovery: Discovery;
+}
+
+/**
+ * Validates RFC 9068 JWT access tokens as a short script of named steps (B1-B4).
+ *
+ * What it does not cover: revocation (a JWT stays valid until `exp`; use introspection mode),
+ * DPoP binding (`cnf.jkt`, B7: later issue), `client_id` and `jti` (not used by this API).
+ * Keys come only from the issuer's discovered `jwks_uri`: `jku`, `x5u`, `jwk` and `x5c` headers
+ * are never consulted (jose's `createRemoteJWKSet` only fetches the URL it was created with).
+ */
+export class JwtValidator implements TokenValidator {
+  readonly #opts: JwtValidatorOptions;
+  #keys: Promise<JWTVerifyGetKey> | undefined;
+
+  constructor(opts: JwtValidatorOptions) {
+    this.#opts = opts;
+  }
+
+  async validate(token: string): Promise<Principal> {
+    const keys = await this.#keySet();
+    const payload = await verifySignatureAndClaims(token, keys, this.#opts);
+    checkIssuedAtNotInFuture(payload, this.#opts.clockToleranceSec);
+    return toPrincipal(payload);
+  }
+
+  #keySet(): Promise<JWTVerifyGetKey> {
+    this.#keys ??= this.#opts.discovery.get().then(
+      (meta) => onlyKeySetFailuresAreUnavailable(createRemoteJWKSet(new URL(meta.jwks_uri))),
+      (err: unknown) => {
+        this.#keys = undefined; // discovery failed: try again on the next request
+        throw err;
+      },
+    );
+    return this.#keys;
+  }
+}
+
+/**
+ * A key set that reports an unreachable or broken `jwks_uri` as 503 `temporarily_unavailable`
+ * (the token may be fine), while "no key with this kid" stays a token failure.
+ */
+function onlyKeySetFailuresAreUnavailable(remote: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (cause) {
+      if (cause instanceof joseErrors.JWKSNoMatchingKey || cause instanceof joseErrors.JWKSMultipleMatchingKeys) {
+        throw cause;
+      }
+      throw new ApiError('temporarily_unavailable', 'the identity provider keys are unavailable', { cause });
+    }
+  };
+}
+
+/** Step 1 (B1-B4): signature by an issuer key, allowed alg, `typ`, `iss`, `aud`, `exp`/`nbf` with leeway, required claims. */
+export async function verifySignatureAndClaims(
+  token: string,
+  keys: JWTVerifyGetKey,
+  opts: Pick<JwtValidatorOptions, 'issuer' | 'audience' | 'clockToleranceSec'>,
+): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, keys, {
+      algorithms: [...ALLOWED_ALGS],
+      typ: ACCESS_TOKEN_TYP,
+      issuer: opts.issuer,
+      audience: opts.audience,
+      clockTolerance: opts.clockToleranceSec,
+      requiredClaims: [...REQUIRED_CLAIMS],
+    });
+    return payload;
+  } catch (cause) {
+    if (cause instanceof ApiError) throw cause;
+    throw new ApiError('invalid_token', describe(cause), { cause });
+  }
+}
+
+/** Step 2 (B3): jose checks `iat` only when `maxTokenAge` is set, so a future `iat` is refused here. */
+export function checkIssuedAtNotInFuture(payload: JWTPayload, clockToleranceSec: number, nowSec = Date.now() / 1000): void {
+  if (typeof payload.iat !== 'number' || payload.iat > nowSec + clockToleranceSec) {
+    throw new ApiError('invalid_token', 'the token is issued in the future');
+  }
+}
+
+/** Step 3 (B9): a non-empty `sub` keys the user's todos; `scope` gives the route permissions (B5). */
+export function toPrincipal(payload: JWTPayload): Principal {
+  if (typeof payload.sub !== 'string' || payload.sub === '') {
+    throw new ApiError('invalid_token', 'the token has no subject');
+  }
+  return { sub: payload.sub, scopes: parseScope(payload.scope) };
+}
+
+/** A short, fixed description per failure kind: never the token or its claims. */
+function describe(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'the token is expired';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return `the token's "${err.claim}" claim is not acceptable`;
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm that is not allowed';
+  if (err instanceof joseErrors.JWKSNoMatchingKey) return 'the token is signed with an unknown key';
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'the token signature is invalid';
+  return 'the token is malformed or invalid';
+}
