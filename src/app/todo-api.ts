@@ -1,0 +1,171 @@
+/**
+ * Fetch client for the Todo API (issue 2 contract). It never sets `Authorization`: the service
+ * worker adds the bearer header to requests on its allow-list (STANDARDS A5, A6), so the page
+ * never sees a token. Every failure becomes a `TodoApiError` with a stable `code`.
+ */
+
+export interface Todo {
+  readonly id: string;
+  readonly title: string;
+  readonly completed: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface TodoPatch {
+  readonly title?: string;
+  readonly completed?: boolean;
+}
+
+/** What components and controllers depend on; tests implement it with small fakes. */
+export interface TodoApi {
+  list(): Promise<Todo[]>;
+  create(title: string): Promise<Todo>;
+  update(id: string, patch: TodoPatch): Promise<Todo>;
+  remove(id: string): Promise<void>;
+}
+
+export type TodoApiErrorCode =
+  | 'unauthorized' // 401 reached the page: the SW already tried refresh + replay, the session is gone
+  | 'forbidden' // 403 (insufficient_scope): the token lacks todos:write, the app turns read-only
+  | 'not-found' // 404: the todo is gone (deleted in another tab)
+  | 'invalid' // 400/409/413/415: the API refused the input
+  | 'server' // 5xx or any other unexpected status
+  | 'unreachable' // the request failed at the network level while the browser says it is online
+  | 'offline' // the request failed and navigator.onLine is false
+  | 'bad-response' // the body is not the JSON the contract promises (malformed, wrong shape, too big)
+  | 'config'; // /config.json could not be loaded or names no API
+
+export class TodoApiError extends Error {
+  readonly code: TodoApiErrorCode;
+  readonly status: number | undefined;
+  /** The API's own `error` field (e.g. `todo_limit_reached`), when it sent one. */
+  readonly apiError: string | undefined;
+
+  constructor(code: TodoApiErrorCode, message: string, opts: { status?: number; apiError?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'TodoApiError';
+    this.code = code;
+    this.status = opts.status;
+    this.apiError = opts.apiError;
+  }
+}
+
+export function errorCode(e: unknown): TodoApiErrorCode {
+  return e instanceof TodoApiError ? e.code : 'server';
+}
+
+/** A list of 10 000 todos of 500 characters stays below this; anything bigger is not our API. */
+export const MAX_BODY_CHARS = 8_000_000;
+
+export interface TodoApiOptions {
+  /** Resolves the API base URL (no trailing slash), e.g. from /config.json. */
+  readonly base: () => Promise<string>;
+  /** Resolves when the page may call the API (controlled by the SW, recovery settled). */
+  readonly ready?: () => Promise<void>;
+  readonly fetch?: typeof fetch;
+  readonly isOnline?: () => boolean;
+}
+
+function isTodo(v: unknown): v is Todo {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  return (
+    typeof t['id'] === 'string' &&
+    typeof t['title'] === 'string' &&
+    typeof t['completed'] === 'boolean' &&
+    typeof t['createdAt'] === 'string' &&
+    typeof t['updatedAt'] === 'string'
+  );
+}
+
+function statusCode(status: number): TodoApiErrorCode {
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not-found';
+  if (status >= 400 && status < 500) return 'invalid';
+  return 'server';
+}
+
+async function readJson(res: Response): Promise<unknown> {
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_CHARS) throw new TodoApiError('bad-response', 'response too large', { status: res.status });
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (cause) {
+    throw new TodoApiError('unreachable', 'response body interrupted', { status: res.status, cause });
+  }
+  if (text.length > MAX_BODY_CHARS) throw new TodoApiError('bad-response', 'response too large', { status: res.status });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new TodoApiError('bad-response', 'response is not JSON', { status: res.status, cause });
+  }
+}
+
+export function createTodoApi(opts: TodoApiOptions): TodoApi {
+  const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  const online = opts.isOnline ?? (() => navigator.onLine);
+
+  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+    let base: string;
+    try {
+      await opts.ready?.();
+      base = await opts.base();
+    } catch (cause) {
+      if (cause instanceof TodoApiError) throw cause;
+      throw new TodoApiError('config', 'API not configured', { cause });
+    }
+    const init: RequestInit = { method, headers: { Accept: 'application/json' }, credentials: 'omit', cache: 'no-store' };
+    if (body !== undefined) {
+      init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
+      init.body = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await doFetch(base + path, init);
+    } catch (cause) {
+      throw new TodoApiError(online() ? 'unreachable' : 'offline', 'network request failed', { cause });
+    }
+    if (!res.ok) {
+      let apiError: string | undefined;
+      try {
+        const j = await readJson(res);
+        if (typeof j === 'object' && j !== null && typeof (j as Record<string, unknown>)['error'] === 'string') {
+          apiError = (j as Record<string, string>)['error'];
+        }
+      } catch {
+        // The status already says what happened; an unreadable error body adds nothing.
+      }
+      throw new TodoApiError(statusCode(res.status), `HTTP ${res.status}`, { status: res.status, apiError });
+    }
+    return res;
+  }
+
+  async function todoFrom(res: Response): Promise<Todo> {
+    const j = await readJson(res);
+    if (!isTodo(j)) throw new TodoApiError('bad-response', 'not a todo', { status: res.status });
+    return j;
+  }
+
+  const path = (id: string) => `/todos/${encodeURIComponent(id)}`;
+
+  return {
+    async list() {
+      const res = await call('GET', '/todos');
+      const j = await readJson(res);
+      if (!Array.isArray(j) || !j.every(isTodo)) throw new TodoApiError('bad-response', 'not a todo list', { status: res.status });
+      return j;
+    },
+    async create(title) {
+      return todoFrom(await call('POST', '/todos', { title }));
+    },
+    async update(id, patch) {
+      return todoFrom(await call('PATCH', path(id), patch));
+    },
+    async remove(id) {
+      await call('DELETE', path(id));
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { BarView } from '../app/screen.ts';
+import { LightElement } from './light-element.ts';
+
+/**
+ * Who is signed in, with the one "Sign in" link or "Sign out" button.
+ * Sign in is a plain link: the service worker answers `/login` (issue 3 item 1).
+ *
+ * @fires sign-out - the user asked to sign out
+ */
+@customElement('session-bar')
+export class SessionBar extends LightElement {
+  @property({ attribute: false }) view: BarView = { kind: 'hidden' };
+  @property({ attribute: 'sign-in-href' }) signInHref = '/login';
+
+  override render() {
+    const v = this.view;
+    if (v.kind === 'hidden') return nothing;
+    if (v.kind === 'signed-out') return html`<a class="button primary" href=${this.signInHref}>Sign in</a>`;
+    const who = v.user.name ?? v.user.email ?? 'Signed in';
+    return html`<span class="user" title=${v.user.email ?? nothing}>${who}</span>
+      <button type="button" @click=${this._onSignOut}>Sign out</button>`;
+  }
+
+  private _onSignOut() {
+    this.dispatchEvent(new CustomEvent('sign-out', { bubbles: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'session-bar': SessionBar;
+  }
+}
