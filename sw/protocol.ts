@@ -84,6 +84,18 @@ export type LogoutTicketRequest = RequestBase<'logout-ticket'>;
 export interface RecoveryResultRequest extends RequestBase<'recovery-result'> {
   readonly outcome: 'done' | 'timeout';
 }
+
+/** Answer to `recovery-result`. */
+export interface RecoveryResult {
+  readonly session: SessionSnapshot;
+  readonly swInstanceId: string;
+  /**
+   * Set when the silent iframe could not finish (login/consent/interaction_required: also what
+   * blocked third-party cookies look like): the page may make ONE top-level `prompt=none`
+   * navigation to this same-origin path, which keeps the current route (`returnTo`).
+   */
+  readonly topLevelRecoveryPath?: string;
+}
 /** A waiting SW is told to activate (the "Reload to update" button). */
 export type SkipWaitingRequest = RequestBase<'skip-waiting'>;
 
@@ -103,7 +115,7 @@ export interface ResultMap {
   heartbeat: SessionSnapshot & { readonly swInstanceId: string };
   claim: { readonly claimed: true };
   'logout-ticket': { readonly ticket: string };
-  'recovery-result': SessionSnapshot;
+  'recovery-result': RecoveryResult;
   'skip-waiting': { readonly accepted: true };
 }
 
@@ -122,18 +134,39 @@ export type Reply<T extends PageRequestType = PageRequestType> =
   | { readonly v: ProtocolVersion; readonly id: string; readonly ok: true; readonly result: ResultMap[T] }
   | { readonly v: ProtocolVersion; readonly id: string; readonly ok: false; readonly error: ProtocolError };
 
+/** Channel name used for broadcasts, so pages can tell them apart from other messages. */
+export type BroadcastMarker = 'sw-token-vault';
+
 /** SW -> every controlled page, unsolicited. */
 export type Broadcast =
-  | { readonly v: ProtocolVersion; readonly type: 'session-changed'; readonly session: SessionSnapshot; readonly swInstanceId: string }
+  | {
+      readonly v: ProtocolVersion;
+      readonly marker: BroadcastMarker;
+      readonly type: 'session-changed';
+      readonly session: SessionSnapshot;
+      readonly swInstanceId: string;
+    }
   | {
       /** The SW lost its tokens and needs a page to host the silent re-authentication iframe. */
       readonly v: ProtocolVersion;
+      readonly marker: BroadcastMarker;
       readonly type: 'recovery-needed';
       readonly silentRecoveryPath: string;
     };
 
-/** Channel name used for broadcasts, so pages can tell them apart from other messages. */
-export type BroadcastMarker = 'sw-token-vault';
+/**
+ * Codes of the JSON error bodies the SW itself answers page fetches with
+ * (`{ code, message }`, `Content-Type: application/json`).
+ */
+export type SwFetchErrorCode =
+  | 'idp_request_refused' // 403: page scripts may not talk to the IdP's origin (STANDARDS A9)
+  | 'config_invalid' // 503: the SW's /config.json is missing or invalid
+  | 'sw_internal'; // 500: unexpected failure inside the SW
+
+export interface SwFetchError {
+  readonly code: SwFetchErrorCode;
+  readonly message: string;
+}
 
 /**
  * Why a sign-in ended on `/?auth_error=<code>`. A fixed table: the callback never puts anything

@@ -1,0 +1,53 @@
+/**
+ * What every handler gets: config, discovery, session, stores, clock and fetch. Handlers are
+ * `(request, ctx) => Promise<Response>`, so unit tests run them in Node with a fake `ctx`.
+ */
+import type { JWTVerifyGetKey } from 'jose';
+import type { VaultConfig } from './config.ts';
+import type { Discovery } from './oidc.ts';
+import type { PendingStore } from './pending-store.ts';
+import type { Broadcast } from './protocol.ts';
+import type { Session } from './session.ts';
+import type { Refresher } from './refresh.ts';
+import type { Recovery } from './recovery.ts';
+import type { TicketBook } from './tickets.ts';
+
+/** A non-secret `{sub}` so a restarted SW knows a session may be recoverable. */
+export interface HintStore {
+  get(): Promise<{ readonly sub: string } | null>;
+  set(sub: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export interface Ctx {
+  /** The SW's own origin (`self.location.origin`). */
+  readonly origin: string;
+  /** Random per SW start (non-secret; tells the page the worker was restarted). */
+  readonly instanceId: string;
+  readonly config: () => Promise<VaultConfig>;
+  readonly discovery: () => Promise<Discovery>;
+  /** The issuer's JWKS as a jose key resolver (remote in the SW, local in tests). */
+  readonly keys: () => Promise<JWTVerifyGetKey>;
+  readonly session: Session;
+  readonly pending: PendingStore;
+  readonly hint: HintStore;
+  readonly tickets: TicketBook;
+  readonly refresher: Refresher;
+  readonly recovery: Recovery;
+  readonly now: () => number;
+  readonly fetch: typeof fetch;
+  readonly broadcast: (message: Broadcast) => Promise<void>;
+}
+
+export class MemoryHintStore implements HintStore {
+  value: { sub: string } | null = null;
+  async get() {
+    return this.value;
+  }
+  async set(sub: string) {
+    this.value = { sub };
+  }
+  async clear() {
+    this.value = null;
+  }
+}

@@ -1,0 +1,26 @@
+import type { TokenResponse } from './oidc.ts';
+import type { UserProfile } from './protocol.ts';
+import type { Tokens } from './session.ts';
+
+/** When the IdP omits `expires_in` (it is only RECOMMENDED, RFC 6749 §5.1), assume a short life. */
+const DEFAULT_LIFETIME_S = 60;
+
+export function tokensFrom(
+  res: TokenResponse,
+  o: { now: number; profile: UserProfile; requestedScope: string; previous?: Tokens },
+): Tokens {
+  const t: { -readonly [K in keyof Tokens]: Tokens[K] } = {
+    accessToken: res.access_token,
+    accessTokenExpiresAt: o.now + (res.expires_in ?? DEFAULT_LIFETIME_S) * 1000,
+    // RFC 6749 §5.1: an omitted scope means "as requested" (or, on refresh, as before).
+    scopes: (res.scope ?? o.previous?.scopes.join(' ') ?? o.requestedScope).split(' ').filter(Boolean),
+    profile: o.profile,
+    lastRefreshAt: o.previous ? o.now : null,
+  };
+  // No new refresh token on refresh means the IdP does not rotate: the old one stays valid.
+  const rt = res.refresh_token ?? o.previous?.refreshToken;
+  if (rt !== undefined) t.refreshToken = rt;
+  const idt = res.id_token ?? o.previous?.idToken;
+  if (idt !== undefined) t.idToken = idt;
+  return t;
+}
