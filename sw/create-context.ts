@@ -9,7 +9,7 @@ import { discoveryLoader } from './oidc.ts';
 import type { PendingStore } from './pending-store.ts';
 import type { Broadcast } from './protocol.ts';
 import { Recovery } from './recovery.ts';
-import { REFRESH_MARGIN_MS, Refresher } from './refresh.ts';
+import { Refresher } from './refresh.ts';
 import { Session } from './session.ts';
 import { TicketBook } from './tickets.ts';
 
@@ -81,7 +81,7 @@ export function createContext(d: ContextDeps): Ctx {
     refreshTimer = undefined;
     if (d.refreshTimer && state.kind === 'signed-in' && state.tokens.refreshToken !== undefined) {
       // While the SW is alive, refresh ahead of use so the first call after a pause is not slowed.
-      const due = Math.max(1_000, state.tokens.accessTokenExpiresAt - REFRESH_MARGIN_MS - d.now());
+      const due = Math.max(1_000, state.tokens.refreshAt - d.now());
       refreshTimer = setTimeout(() => void refresher.refresh(), due);
     }
     const snapshot = session.snapshot();

@@ -10,8 +10,6 @@ import { tokenRequest, type Discovery } from './oidc.ts';
 import type { Session, Tokens } from './session.ts';
 import { tokensFrom } from './tokens.ts';
 
-/** Refresh when the access token has less than this left at the time of use. */
-export const REFRESH_MARGIN_MS = 30_000;
 
 export type RefreshOutcome =
   | 'refreshed'
@@ -106,7 +104,7 @@ function withoutRefreshToken(t: Tokens): Tokens {
 
 /**
  * The access token to put on an API request now: refreshes first when it expires within
- * `REFRESH_MARGIN_MS`, and waits (bounded by `waitMs`) while a refresh or recovery runs.
+ * its `refreshAt` has passed (tokens.ts), and waits (bounded by `waitMs`) while a refresh or recovery runs.
  * `undefined` means there is no session: the request goes out without a token.
  */
 export async function accessTokenForUse(
@@ -119,7 +117,7 @@ export async function accessTokenForUse(
     const left = deadline - d.now();
     switch (s.kind) {
       case 'signed-in':
-        if (s.tokens.accessTokenExpiresAt - d.now() > REFRESH_MARGIN_MS) return s.tokens.accessToken;
+        if (d.now() < s.tokens.refreshAt) return s.tokens.accessToken;
         if (left <= 0) return s.tokens.accessTokenExpiresAt > d.now() ? s.tokens.accessToken : undefined;
         await d.refresher.refresh();
         break;

@@ -13,6 +13,8 @@ export interface Tokens {
   readonly accessToken: string;
   /** Epoch ms. */
   readonly accessTokenExpiresAt: number;
+  /** Epoch ms after which a use of the access token refreshes it first (see tokens.ts). */
+  readonly refreshAt: number;
   readonly refreshToken?: string;
   readonly idToken?: string;
   readonly scopes: readonly string[];

@@ -5,13 +5,22 @@ import type { Tokens } from './session.ts';
 /** When the IdP omits `expires_in` (it is only RECOMMENDED, RFC 6749 §5.1), assume a short life. */
 const DEFAULT_LIFETIME_S = 60;
 
+/**
+ * Refresh this long before expiry, but never more than half the token's lifetime: with a fixed
+ * margin, a token that lives no longer than the margin would be "due" from the moment it arrives
+ * and every use would refresh again.
+ */
+export const REFRESH_MARGIN_MS = 30_000;
+
 export function tokensFrom(
   res: TokenResponse,
   o: { now: number; profile: UserProfile; requestedScope: string; previous?: Tokens },
 ): Tokens {
+  const lifetimeMs = (res.expires_in ?? DEFAULT_LIFETIME_S) * 1000;
   const t: { -readonly [K in keyof Tokens]: Tokens[K] } = {
     accessToken: res.access_token,
-    accessTokenExpiresAt: o.now + (res.expires_in ?? DEFAULT_LIFETIME_S) * 1000,
+    accessTokenExpiresAt: o.now + lifetimeMs,
+    refreshAt: o.now + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2),
     // RFC 6749 §5.1: an omitted scope means "as requested" (or, on refresh, as before).
     scopes: (res.scope ?? o.previous?.scopes.join(' ') ?? o.requestedScope).split(' ').filter(Boolean),
     profile: o.profile,

@@ -16,6 +16,7 @@ function setup(apiRoute: (req: Request, body: string) => Response) {
   t.ctx.session.signedIn({
     accessToken: 'at-old',
     accessTokenExpiresAt: t.clock.now + 300_000,
+    refreshAt: t.clock.now + 270_000,
     refreshToken: 'rt-1',
     scopes: ['openid'],
     profile: { sub: 'alice' },
@@ -112,6 +113,7 @@ test('recovery: a restarted SW with a session hint asks pages to recover and the
   t.ctx.session.signedIn({
     accessToken: 'at-recovered',
     accessTokenExpiresAt: t.clock.now + 300_000,
+    refreshAt: t.clock.now + 270_000,
     scopes: ['openid'],
     profile: { sub: 'alice' },
     lastRefreshAt: null,

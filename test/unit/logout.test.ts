@@ -12,6 +12,7 @@ function setup() {
   t.ctx.session.signedIn({
     accessToken: 'at-1',
     accessTokenExpiresAt: t.clock.now + 300_000,
+    refreshAt: t.clock.now + 270_000,
     refreshToken: 'rt-1',
     idToken: 'id-token-1',
     scopes: ['openid'],

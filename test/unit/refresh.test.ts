@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { accessTokenForUse } from '../../sw/refresh.ts';
+import { tokensFrom } from '../../sw/tokens.ts';
 import type { Tokens } from '../../sw/session.ts';
 import { ISSUER, fakeFetch, makeCtx, makeKeys, tokenJson, type Route } from './fake-idp.ts';
 
@@ -8,9 +9,11 @@ const keys = await makeKeys();
 const TOKEN = `${ISSUER}/token`;
 
 function signedIn(t: ReturnType<typeof makeCtx>, o: Partial<Tokens> = {}): void {
+  const expiresAt = o.accessTokenExpiresAt ?? t.clock.now - 1000; // already expired by default
   t.ctx.session.signedIn({
     accessToken: 'at-old',
-    accessTokenExpiresAt: t.clock.now - 1000, // already expired
+    accessTokenExpiresAt: expiresAt,
+    refreshAt: expiresAt - 30_000,
     refreshToken: 'rt-1',
     idToken: 'id-1',
     scopes: ['openid'],
@@ -93,4 +96,20 @@ test('refresh: a network failure is not a sign-out', async () => {
   // The still-valid access token keeps working during recovery.
   assert.equal(await accessTokenForUse(t.ctx, 100), 'at-old');
   t.ctx.recovery.settled();
+});
+
+test('refresh: a token that lives shorter than the 30 s margin is refreshed once, then used', async () => {
+  // With a fixed 30 s margin a 2 s token was "due" on arrival and every use refreshed again.
+  const { net, t } = setup(() => tokenJson({ access: 'at-new', refresh: 'rt-2', expiresIn: 2 }));
+  signedIn(t);
+  assert.equal(await accessTokenForUse(t.ctx, 1000), 'at-new');
+  assert.equal(await accessTokenForUse(t.ctx, 1000), 'at-new');
+  assert.equal(net.callsTo(TOKEN).length, 1);
+});
+
+test('tokens: refreshAt is 30 s before expiry, or half the lifetime when that is shorter', () => {
+  const base = { access_token: 'a', token_type: 'Bearer' };
+  const o = { now: 1_000_000, profile: { sub: 'alice' }, requestedScope: 'openid' };
+  assert.equal(tokensFrom({ ...base, expires_in: 300 }, o).refreshAt, 1_000_000 + 270_000);
+  assert.equal(tokensFrom({ ...base, expires_in: 2 }, o).refreshAt, 1_000_000 + 1_000);
 });
