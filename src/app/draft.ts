@@ -3,21 +3,11 @@
  * user's own text, not a credential, so sessionStorage (this tab only) is acceptable.
  * history.state would not do: the redirect comes back as a new history entry without it.
  */
+import { readTab, writeTab } from '../vault/tab-storage.ts';
+
 const KEY = 'todo-app:new-todo-draft';
 
-export function loadDraft(): string {
-  try {
-    return sessionStorage.getItem(KEY) ?? '';
-  } catch {
-    return ''; // storage disabled: the draft then lives in memory only
-  }
-}
+/** '' when there is none or storage is disabled (the draft then lives in memory only). */
+export const loadDraft = (): string => readTab(KEY) ?? '';
 
-export function saveDraft(text: string): void {
-  try {
-    if (text) sessionStorage.setItem(KEY, text);
-    else sessionStorage.removeItem(KEY);
-  } catch {
-    // storage disabled or full: the in-memory draft still survives a silent recovery
-  }
-}
+export const saveDraft = (text: string): void => writeTab(KEY, text || null);

@@ -88,20 +88,28 @@ function statusCode(status: number): TodoApiErrorCode {
 }
 
 async function readJson(res: Response): Promise<unknown> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_CHARS) throw new TodoApiError('bad-response', 'response too large', { status: res.status });
+  const status = res.status;
+  const tooLarge = () => new TodoApiError('bad-response', 'response too large', { status });
+  if (Number(res.headers.get('content-length')) > MAX_BODY_CHARS) throw tooLarge();
   let text: string;
   try {
     text = await res.text();
   } catch (cause) {
-    throw new TodoApiError('unreachable', 'response body interrupted', { status: res.status, cause });
+    throw new TodoApiError('unreachable', 'response body interrupted', { status, cause });
   }
-  if (text.length > MAX_BODY_CHARS) throw new TodoApiError('bad-response', 'response too large', { status: res.status });
+  if (text.length > MAX_BODY_CHARS) throw tooLarge();
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new TodoApiError('bad-response', 'response is not JSON', { status: res.status, cause });
+    throw new TodoApiError('bad-response', 'response is not JSON', { status, cause });
   }
+}
+
+/** Reads the body and checks it with `valid`, or fails as `bad-response`. */
+async function expectJson<T>(res: Response, valid: (j: unknown) => boolean): Promise<T> {
+  const j = await readJson(res);
+  if (!valid(j)) throw new TodoApiError('bad-response', 'unexpected body', { status: res.status });
+  return j as T;
 }
 
 export function createTodoApi(opts: TodoApiOptions): TodoApi {
@@ -114,57 +122,38 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
       await opts.ready?.();
       base = await opts.base();
     } catch (cause) {
-      if (cause instanceof TodoApiError) throw cause;
-      throw new TodoApiError('config', 'API not configured', { cause });
+      throw cause instanceof TodoApiError ? cause : new TodoApiError('config', 'API not configured', { cause });
     }
-    const init: RequestInit = { method, headers: { Accept: 'application/json' }, credentials: 'omit', cache: 'no-store' };
-    if (body !== undefined) {
-      init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
-      init.body = JSON.stringify(body);
-    }
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
     let res: Response;
     try {
-      res = await doFetch(base + path, init);
+      res = await doFetch(base + path, {
+        method,
+        headers,
+        credentials: 'omit',
+        cache: 'no-store',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
     } catch (cause) {
       throw new TodoApiError(online() ? 'unreachable' : 'offline', 'network request failed', { cause });
     }
     if (!res.ok) {
-      let apiError: string | undefined;
-      try {
-        const j = await readJson(res);
-        if (typeof j === 'object' && j !== null && typeof (j as Record<string, unknown>)['error'] === 'string') {
-          apiError = (j as Record<string, string>)['error'];
-        }
-      } catch {
-        // The status already says what happened; an unreadable error body adds nothing.
-      }
+      // The status already says what happened; an unreadable error body adds nothing.
+      const j = (await readJson(res).catch(() => null)) as { error?: unknown } | null;
+      const apiError = typeof j?.error === 'string' ? j.error : undefined;
       throw new TodoApiError(statusCode(res.status), `HTTP ${res.status}`, { status: res.status, apiError });
     }
     return res;
   }
 
-  async function todoFrom(res: Response): Promise<Todo> {
-    const j = await readJson(res);
-    if (!isTodo(j)) throw new TodoApiError('bad-response', 'not a todo', { status: res.status });
-    return j;
-  }
-
   const path = (id: string) => `/todos/${encodeURIComponent(id)}`;
 
   return {
-    async list() {
-      const res = await call('GET', '/todos');
-      const j = await readJson(res);
-      if (!Array.isArray(j) || !j.every(isTodo)) throw new TodoApiError('bad-response', 'not a todo list', { status: res.status });
-      return j;
-    },
-    async create(title) {
-      return todoFrom(await call('POST', '/todos', { title }));
-    },
-    async update(id, patch) {
-      return todoFrom(await call('PATCH', path(id), patch));
-    },
-    async remove(id) {
+    list: async () => expectJson(await call('GET', '/todos'), (j) => Array.isArray(j) && j.every(isTodo)),
+    create: async (title) => expectJson(await call('POST', '/todos', { title }), isTodo),
+    update: async (id, patch) => expectJson(await call('PATCH', path(id), patch), isTodo),
+    remove: async (id) => {
       await call('DELETE', path(id));
     },
   };

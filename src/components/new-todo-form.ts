@@ -1,5 +1,4 @@
 import { html } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
 import { LightElement } from './light-element.ts';
 
 export interface AddTodoDetail {
@@ -16,14 +15,17 @@ export interface DraftChangeDetail {
  * @fires add-todo - Enter or Add with a non-blank title; detail {@link AddTodoDetail}
  * @fires draft-change - on every edit; detail {@link DraftChangeDetail}
  */
-@customElement('new-todo-form')
 export class NewTodoForm extends LightElement {
-  @property() value = '';
-  @property({ type: Boolean, reflect: true }) disabled = false;
-  @query('input') private _input!: HTMLInputElement;
+  static override properties = {
+    value: {},
+    disabled: { type: Boolean, reflect: true },
+  };
+
+  value = '';
+  disabled = false;
 
   override render() {
-    return html`<form class="new-todo" @submit=${this._onSubmit}>
+    return html`<form class="new-todo" @submit=${this.#onSubmit}>
       <label for="new-todo-title">New todo</label>
       <div class="row">
         <input
@@ -34,32 +36,38 @@ export class NewTodoForm extends LightElement {
           placeholder="What needs doing?"
           .value=${this.value}
           ?disabled=${this.disabled}
-          @input=${this._onInput}
+          @input=${this.#onInput}
         />
         <button type="submit" class="primary" ?disabled=${this.disabled}>Add</button>
       </div>
     </form>`;
   }
 
+  get #input() {
+    return this.$<HTMLInputElement>('input');
+  }
+
   /** Focus the textbox (after add, and after the last todo is deleted). */
   focusInput(): void {
-    this._input?.focus();
+    this.#input?.focus();
   }
 
-  private _onInput(e: Event) {
+  #onInput(e: Event) {
     this.value = (e.target as HTMLInputElement).value;
-    this.dispatchEvent(new CustomEvent<DraftChangeDetail>('draft-change', { bubbles: true, detail: { value: this.value } }));
+    this.fire('draft-change', { value: this.value } satisfies DraftChangeDetail);
   }
 
-  private _onSubmit(e: Event) {
+  #onSubmit(e: Event) {
     e.preventDefault();
-    const title = this._input.value.trim();
+    const input = this.#input!;
+    const title = input.value.trim();
     // Focus stays in "New todo" so the next one can be typed at once (even after clicking Add).
-    this._input.focus();
+    input.focus();
     if (!title || this.disabled) return;
-    this.dispatchEvent(new CustomEvent<AddTodoDetail>('add-todo', { bubbles: true, detail: { title } }));
+    this.fire('add-todo', { title } satisfies AddTodoDetail);
   }
 }
+customElements.define('new-todo-form', NewTodoForm);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
 import type { BarView } from '../app/screen.ts';
 import { LightElement } from './light-element.ts';
 
@@ -9,10 +8,14 @@ import { LightElement } from './light-element.ts';
  *
  * @fires sign-out - the user asked to sign out
  */
-@customElement('session-bar')
 export class SessionBar extends LightElement {
-  @property({ attribute: false }) view: BarView = { kind: 'hidden' };
-  @property({ attribute: 'sign-in-href' }) signInHref = '/login';
+  static override properties = {
+    view: { attribute: false },
+    signInHref: { attribute: 'sign-in-href' },
+  };
+
+  view: BarView = { kind: 'hidden' };
+  signInHref = '/login';
 
   override render() {
     const v = this.view;
@@ -20,13 +23,14 @@ export class SessionBar extends LightElement {
     if (v.kind === 'signed-out') return html`<a class="button primary" href=${this.signInHref}>Sign in</a>`;
     const who = v.user.name ?? v.user.email ?? 'Signed in';
     return html`<span class="user" title=${v.user.email ?? nothing}>${who}</span>
-      <button type="button" @click=${this._onSignOut}>Sign out</button>`;
+      <button type="button" @click=${this.#onSignOut}>Sign out</button>`;
   }
 
-  private _onSignOut() {
-    this.dispatchEvent(new CustomEvent('sign-out', { bubbles: true }));
+  #onSignOut() {
+    this.fire('sign-out');
   }
 }
+customElements.define('session-bar', SessionBar);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
 import type { VaultStatus } from '../app/vault-port.ts';
 import { LightElement } from './light-element.ts';
 
@@ -10,47 +9,50 @@ function span(ms: number): string {
   return m ? `${m} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
 }
 
+const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
+
 /**
  * Collapsible developer view of the session: user, scopes, access-token expiry countdown, last
  * silent refresh, service-worker state. Only what the SW may tell the page (issue 3 item 8):
  * there is no token to show, and nothing here could hold one.
  */
-@customElement('session-panel')
 export class SessionPanel extends LightElement {
-  @property({ attribute: false }) status: VaultStatus | null = null;
+  static override properties = {
+    status: { attribute: false },
+    now: { attribute: false },
+  };
+
+  status: VaultStatus | null = null;
   /** The clock, injectable so tests freeze it. */
-  @property({ attribute: false }) now: () => number = () => Date.now();
-  private _timer: ReturnType<typeof setInterval> | undefined;
+  now: () => number = Date.now;
+  #timer: ReturnType<typeof setInterval> | undefined;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this._stopTicking();
+    clearInterval(this.#timer);
   }
 
   override render() {
-    return html`<details class="session-panel" @toggle=${this._onToggle}>
+    return html`<details class="session-panel" @toggle=${this.#onToggle}>
       <summary>Session details</summary>
-      <dl>${this._rows()}</dl>
+      <dl>${this.#rows()}</dl>
     </details>`;
   }
 
-  private _rows() {
+  #rows() {
     const s = this.status;
-    const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
-    if (!s || s.kind === 'starting') return row('Service worker', 'starting');
-    if (s.kind === 'unavailable') return row('Service worker', `unavailable (${s.reason})`);
+    const SW = 'Service worker';
+    if (!s || s.kind === 'starting') return row(SW, 'starting');
+    if (s.kind === 'unavailable') return row(SW, `unavailable (${s.reason})`);
     const session = s.session;
-    const sw = row('Service worker', session.status === 'recovering' ? 'active, recovering the session' : 'active');
-    const instance = row('Worker instance', s.swInstanceId);
-    if (session.status !== 'signed-in') {
-      return [sw, instance, row('Session', session.status === 'recovering' ? 'recovering' : `signed out (${session.reason})`)];
-    }
+    const recovering = session.status === 'recovering';
+    const head = [row(SW, recovering ? 'active, recovering the session' : 'active'), row('Worker instance', s.swInstanceId)];
+    if (session.status !== 'signed-in') return [...head, row('Session', recovering ? 'recovering' : `signed out (${session.reason})`)];
     const now = this.now();
     const left = session.accessTokenExpiresAt - now;
     const u = session.user;
     return [
-      sw,
-      instance,
+      ...head,
       row('User', html`${u.name ?? u.sub}${u.email ? html` &lt;${u.email}&gt;` : nothing} <span class="muted">(sub ${u.sub})</span>`),
       row('Scopes', session.scopes.length ? html`<ul class="scopes">${session.scopes.map((x) => html`<li>${x}</li>`)}</ul>` : 'none'),
       row('Access token expires', left > 0 ? `in ${span(left)}` : `${span(left)} ago (renewed on next use)`),
@@ -58,20 +60,16 @@ export class SessionPanel extends LightElement {
     ];
   }
 
-  private _onToggle(e: Event) {
+  #onToggle(e: Event) {
     // Tick only while open: a closed panel costs nothing.
+    clearInterval(this.#timer);
     if ((e.target as HTMLDetailsElement).open) {
-      this._stopTicking();
-      this._timer = setInterval(() => this.requestUpdate(), 1000);
+      this.#timer = setInterval(() => this.requestUpdate(), 1000);
       this.requestUpdate();
-    } else this._stopTicking();
-  }
-
-  private _stopTicking() {
-    clearInterval(this._timer);
-    this._timer = undefined;
+    }
   }
 }
+customElements.define('session-panel', SessionPanel);
 
 declare global {
   interface HTMLElementTagNameMap {

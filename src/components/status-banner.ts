@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
 import type { Banner, BannerAction } from '../app/screen.ts';
 import { LightElement } from './light-element.ts';
 
@@ -14,26 +13,25 @@ export interface BannerActionDetail {
  *
  * @fires banner-action - the banner's button (Retry, Reload to update, Dismiss…); detail {@link BannerActionDetail}
  */
-@customElement('status-banner')
 export class StatusBanner extends LightElement {
-  @property({ attribute: false }) banners: readonly Banner[] = [];
+  static override properties = { banners: { attribute: false } };
+
+  banners: readonly Banner[] = [];
 
   override render() {
     return html`<div class="banners" role="status" aria-live="polite">
       ${this.banners.map(
-        (b) => html`<div class="banner ${b.tone}" data-key=${b.key}>
-          <p>${b.text}</p>
-          ${b.action ? html`<button type="button" @click=${() => this._act(b)}>${b.action.label}</button>` : nothing}
+        ({ tone, key, text, action }) => html`<div class="banner ${tone}" data-key=${key}>
+          <p>${text}</p>
+          ${action
+            ? html`<button type="button" @click=${() => this.fire('banner-action', { kind: action.kind, key } satisfies BannerActionDetail)}>${action.label}</button>`
+            : nothing}
         </div>`,
       )}
     </div>`;
   }
-
-  private _act(b: Banner) {
-    if (!b.action) return;
-    this.dispatchEvent(new CustomEvent<BannerActionDetail>('banner-action', { bubbles: true, detail: { kind: b.action.kind, key: b.key } }));
-  }
 }
+customElements.define('status-banner', StatusBanner);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,9 +1,8 @@
 import { html, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
 import { loadDraft, saveDraft } from '../app/draft.ts';
 import { deriveScreen, type MainView } from '../app/screen.ts';
 import type { TodoApi } from '../app/todo-api.ts';
-import { TodosController, type TodosSnapshot } from '../app/todos-controller.ts';
+import { IDLE, TodosController, type TodosSnapshot } from '../app/todos-controller.ts';
 import type { VaultPort, VaultStatus } from '../app/vault-port.ts';
 import { LightElement } from './light-element.ts';
 import type { NewTodoForm } from './new-todo-form.ts';
@@ -21,102 +20,110 @@ import './todo-list.ts';
  * The app shell. Wiring only: the vault (injected) says where the session stands, the
  * TodosController owns the list, `deriveScreen` decides what is shown.
  */
-@customElement('todo-app')
 export class TodoApp extends LightElement {
-  @property({ attribute: false }) vault?: VaultPort;
-  @property({ attribute: false }) api?: TodoApi;
+  static override properties = {
+    vault: { attribute: false },
+    api: { attribute: false },
+    _status: { state: true },
+    _todos: { state: true },
+    _online: { state: true },
+    _updateAvailable: { state: true },
+    _signingOut: { state: true },
+    _signOutFailed: { state: true },
+    _draft: { state: true },
+  };
 
-  @state() private _status: VaultStatus | null = null;
-  @state() private _todos: TodosSnapshot | null = null;
-  @state() private _online = navigator.onLine;
-  @state() private _updateAvailable = false;
-  @state() private _signingOut = false;
-  @state() private _signOutFailed = false;
-  @state() private _draft = loadDraft();
+  declare vault?: VaultPort;
+  declare api?: TodoApi;
 
-  @query('new-todo-form') private _form?: NewTodoForm;
-  @query('todo-list') private _list?: TodoList;
+  private _status: VaultStatus | null = null;
+  private _todos: TodosSnapshot | null = null;
+  private _online = navigator.onLine;
+  private _updateAvailable = false;
+  private _signingOut = false;
+  private _signOutFailed = false;
+  private _draft = loadDraft();
 
-  private _controller?: TodosController;
-  private _unwire: (() => void)[] = [];
-  private _wiredTo: [VaultPort, TodoApi] | undefined;
+  #controller?: TodosController;
+  #unwire: (() => void)[] = [];
+  #wiredTo: [VaultPort, TodoApi] | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    addEventListener('online', this._onOnline);
-    addEventListener('offline', this._onOffline);
-    addEventListener('pageshow', this._onPageShow);
-    this._wire();
+    addEventListener('online', this.#onOnline);
+    addEventListener('offline', this.#onOffline);
+    addEventListener('pageshow', this.#onPageShow);
+    this.#wire();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    removeEventListener('online', this._onOnline);
-    removeEventListener('offline', this._onOffline);
-    removeEventListener('pageshow', this._onPageShow);
-    this._unwireAll();
+    removeEventListener('online', this.#onOnline);
+    removeEventListener('offline', this.#onOffline);
+    removeEventListener('pageshow', this.#onPageShow);
+    this.#unwireAll();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('vault') || changed.has('api')) this._wire();
+    if (changed.has('vault') || changed.has('api')) this.#wire();
   }
 
-  private _unwireAll() {
-    for (const off of this._unwire.splice(0)) off();
-    this._wiredTo = undefined;
+  #unwireAll() {
+    for (const off of this.#unwire.splice(0)) off();
+    this.#wiredTo = undefined;
   }
 
   /** Idempotent: connectedCallback and the first update both call it with the same pair. */
-  private _wire() {
+  #wire() {
     const { vault, api } = this;
-    if (this._wiredTo && this._wiredTo[0] === vault && this._wiredTo[1] === api) return;
-    this._unwireAll();
+    if (this.#wiredTo && this.#wiredTo[0] === vault && this.#wiredTo[1] === api) return;
+    this.#unwireAll();
     if (!vault || !api || !this.isConnected) return;
-    this._wiredTo = [vault, api];
+    this.#wiredTo = [vault, api];
     const controller = new TodosController(api);
-    this._controller = controller;
+    this.#controller = controller;
     this._todos = controller.snapshot;
-    this._unwire.push(
+    this.#unwire.push(
       controller.subscribe((s) => (this._todos = s)),
-      vault.subscribe('status', (s) => this._onStatus(s)),
+      vault.subscribe('status', (s) => this.#onStatus(s)),
       vault.subscribe('updateAvailable', () => (this._updateAvailable = true)),
       vault.subscribe('userChanged', () => {
         // Another person's session came back: nothing of the previous one may stay on screen.
-        this._setDraft('');
+        this.#setDraft('');
         controller.reset();
-        this._onStatus(vault.status);
+        this.#onStatus(vault.status);
       }),
     );
-    this._onStatus(vault.status);
+    this.#onStatus(vault.status);
   }
 
-  private _onStatus(s: VaultStatus) {
+  #onStatus(s: VaultStatus) {
     this._status = s;
-    const c = this._controller;
+    const c = this.#controller;
     if (!c || s.kind !== 'ready') return;
     if (s.session.status === 'signed-out') c.reset();
     else if (s.session.status === 'signed-in' && c.snapshot.state.kind === 'idle') void c.load();
   }
 
-  private _onOnline = () => {
+  #onOnline = () => {
     this._online = true;
-    const st = this._controller?.snapshot.state;
-    if (st?.kind === 'error' && (st.code === 'offline' || st.code === 'unreachable')) void this._controller?.load();
+    const st = this.#controller?.snapshot.state;
+    if (st?.kind === 'error' && (st.code === 'offline' || st.code === 'unreachable')) void this.#controller?.load();
   };
 
-  private _onOffline = () => {
+  #onOffline = () => {
     this._online = false;
   };
 
   /** Back/forward cache: the page may be minutes old; re-read the session and the list. */
-  private _onPageShow = (e: PageTransitionEvent) => {
+  #onPageShow = (e: PageTransitionEvent) => {
     if (!e.persisted || !this.vault) return;
     this._online = navigator.onLine;
-    this._onStatus(this.vault.status);
-    if (this._controller?.snapshot.state.kind !== 'idle') void this._controller?.load();
+    this.#onStatus(this.vault.status);
+    if (this.#controller?.snapshot.state.kind !== 'idle') void this.#controller?.load();
   };
 
-  private _setDraft(text: string) {
+  #setDraft(text: string) {
     this._draft = text;
     saveDraft(text);
   }
@@ -124,7 +131,7 @@ export class TodoApp extends LightElement {
   override render() {
     const screen = deriveScreen({
       vault: this._status,
-      todos: this._todos ?? { state: { kind: 'idle' }, readOnly: false, sessionExpired: false, notice: null },
+      todos: this._todos ?? IDLE,
       online: this._online,
       authError: this.vault?.authError ?? null,
       updateAvailable: this._updateAvailable,
@@ -133,16 +140,16 @@ export class TodoApp extends LightElement {
     });
     return html`<header class="app-header">
         <h1>Todos</h1>
-        <session-bar .view=${screen.bar} sign-in-href=${this.vault?.signInHref() ?? '/login'} @sign-out=${this._onSignOut}></session-bar>
+        <session-bar .view=${screen.bar} sign-in-href=${this.vault?.signInHref() ?? '/login'} @sign-out=${this.#onSignOut}></session-bar>
       </header>
       <main class="app-main">
-        <status-banner .banners=${screen.banners} @banner-action=${this._onBannerAction}></status-banner>
-        ${this._main(screen.main)}
+        <status-banner .banners=${screen.banners} @banner-action=${this.#onBannerAction}></status-banner>
+        ${this.#main(screen.main)}
       </main>
       <footer class="app-footer"><session-panel .status=${this._status}></session-panel></footer>`;
   }
 
-  private _main(m: MainView) {
+  #main(m: MainView) {
     switch (m.kind) {
       case 'starting':
         return html`<p class="card muted" aria-busy="true">Starting…</p>`;
@@ -155,9 +162,9 @@ export class TodoApp extends LightElement {
       case 'signing-out':
         return html`<p class="card muted" aria-busy="true">Signing you out…</p>`;
       case 'recovering':
-        return this._skeleton('Restoring your session…');
+        return this.#skeleton('Restoring your session…');
       case 'loading':
-        return this._skeleton('Loading your todos…');
+        return this.#skeleton('Loading your todos…');
       case 'load-failed':
         return html`<p class="card muted">Your todos could not be loaded.</p>`;
       case 'list':
@@ -166,46 +173,46 @@ export class TodoApp extends LightElement {
           <new-todo-form
             .value=${this._draft}
             ?disabled=${m.readOnly}
-            @draft-change=${(e: CustomEvent<DraftChangeDetail>) => this._setDraft(e.detail.value)}
-            @add-todo=${this._onAdd}
+            @draft-change=${(e: CustomEvent<DraftChangeDetail>) => this.#setDraft(e.detail.value)}
+            @add-todo=${this.#onAdd}
           ></new-todo-form>
           <todo-list
             .todos=${m.todos}
             ?read-only=${m.readOnly}
-            @toggle-todo=${(e: CustomEvent<ToggleTodoDetail>) => void this._controller?.toggle(e.detail.id, e.detail.completed)}
-            @edit-todo=${(e: CustomEvent<EditTodoDetail>) => void this._controller?.edit(e.detail.id, e.detail.title)}
-            @delete-todo=${this._onDelete}
+            @toggle-todo=${(e: CustomEvent<ToggleTodoDetail>) => void this.#controller?.toggle(e.detail.id, e.detail.completed)}
+            @edit-todo=${(e: CustomEvent<EditTodoDetail>) => void this.#controller?.edit(e.detail.id, e.detail.title)}
+            @delete-todo=${this.#onDelete}
           ></todo-list>
         </section>`;
     }
   }
 
-  private _skeleton(label: string) {
+  #skeleton(label: string) {
     return html`<section class="card" aria-busy="true">
       <p class="muted">${label}</p>
       <div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
     </section>`;
   }
 
-  private async _onAdd(e: CustomEvent<AddTodoDetail>) {
+  async #onAdd(e: CustomEvent<AddTodoDetail>) {
     const title = e.detail.title;
-    this._setDraft('');
-    const ok = (await this._controller?.add(title)) ?? false;
+    this.#setDraft('');
+    const ok = (await this.#controller?.add(title)) ?? false;
     // Give the words back if they could not be saved and nothing new was typed meanwhile.
-    if (!ok && !this._draft) this._setDraft(title);
+    if (!ok && !this._draft) this.#setDraft(title);
   }
 
-  private async _onDelete(e: CustomEvent<DeleteTodoDetail>) {
-    const st = this._controller?.snapshot.state;
+  async #onDelete(e: CustomEvent<DeleteTodoDetail>) {
+    const st = this.#controller?.snapshot.state;
     const index = st?.kind === 'ready' ? st.todos.findIndex((t) => t.id === e.detail.id) : -1;
-    const done = this._controller?.remove(e.detail.id);
+    const done = this.#controller?.remove(e.detail.id);
     await this.updateComplete;
     // Focus moves to the todo that took its place, or back to "New todo" when none did.
-    if (!(await this._list?.focusAt(index))) this._form?.focusInput();
+    if (!(await this.$<TodoList>('todo-list')?.focusAt(index))) this.$<NewTodoForm>('new-todo-form')?.focusInput();
     await done;
   }
 
-  private async _onSignOut() {
+  async #onSignOut() {
     if (!this.vault) return;
     this._signingOut = true;
     this._signOutFailed = false;
@@ -217,15 +224,17 @@ export class TodoApp extends LightElement {
     }
   }
 
-  private _onBannerAction(e: CustomEvent<BannerActionDetail>) {
+  #onBannerAction(e: CustomEvent<BannerActionDetail>) {
     const { kind, key } = e.detail;
-    if (kind === 'retry') void this._controller?.load();
+    if (kind === 'retry') void this.#controller?.load();
     else if (kind === 'update') void this.vault?.applyUpdate();
     else if (kind === 'reload') location.reload();
-    else if (key === 'notice') this._controller?.dismissNotice();
+    else if (key === 'notice') this.#controller?.dismissNotice();
     else if (key === 'sign-out-failed') this._signOutFailed = false;
   }
 }
+
+customElements.define('todo-app', TodoApp);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,14 +1,17 @@
 import { html } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
 import type { TodoView } from '../app/todos-controller.ts';
 import { LightElement } from './light-element.ts';
 import './todo-item.ts';
 
 /** The list of todos, or a friendly empty state. Item events bubble through unchanged. */
-@customElement('todo-list')
 export class TodoList extends LightElement {
-  @property({ attribute: false }) todos: readonly TodoView[] = [];
-  @property({ type: Boolean, attribute: 'read-only' }) readOnly = false;
+  static override properties = {
+    todos: { attribute: false },
+    readOnly: { type: Boolean, attribute: 'read-only' },
+  };
+
+  todos: readonly TodoView[] = [];
+  readOnly = false;
 
   override render() {
     if (this.todos.length === 0) {
@@ -31,6 +34,7 @@ export class TodoList extends LightElement {
     return true;
   }
 }
+customElements.define('todo-list', TodoList);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -14,24 +14,23 @@ export function runRecoveryFrame(path: string, timeoutMs: number = FRAME_TIMEOUT
     frame.setAttribute('aria-hidden', 'true');
     frame.tabIndex = -1;
     frame.title = 'session recovery';
-    let loads = 0;
     const finish = (outcome: 'done' | 'timeout') => {
       clearTimeout(timer);
       frame.remove();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish('timeout'), timeoutMs);
-    frame.addEventListener('load', () => {
-      loads++;
-      // The frame's first (and normally only) load is the end page after all redirects.
+    const timer = setTimeout(finish, timeoutMs, 'timeout');
+    frame.onload = () => {
+      // The frame's first (and normally only) load is the end page after all redirects
+      // (`/silent-done`); `about:blank` reads as "blank".
       let here: string | undefined;
       try {
         here = frame.contentWindow?.location.pathname;
       } catch {
-        here = undefined; // cross-origin (stuck at the IdP): keep waiting for the timeout
+        // cross-origin (stuck at the IdP): keep waiting for the timeout
       }
-      if (here === '/silent-done' || (here !== undefined && loads > 0 && here !== 'blank')) finish('done');
-    });
+      if (here !== undefined && here !== 'blank') finish('done');
+    };
     frame.src = path;
     document.body.append(frame);
   });

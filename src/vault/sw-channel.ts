@@ -14,16 +14,9 @@ export interface MessageTarget {
   postMessage(message: unknown, transfer: Transferable[]): void;
 }
 
-let counter = 0;
-function newId(): string {
-  counter = (counter + 1) % 1e9;
-  return `${Date.now().toString(36)}-${counter.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
 export function isReply(data: unknown, id: string): data is Reply {
-  if (typeof data !== 'object' || data === null) return false;
-  const d = data as Record<string, unknown>;
-  return d['v'] === 1 && d['id'] === id && typeof d['ok'] === 'boolean';
+  const d = data as Partial<Record<string, unknown>> | null;
+  return typeof d === 'object' && d?.['v'] === 1 && d['id'] === id && typeof d['ok'] === 'boolean';
 }
 
 export function request<T extends PageRequestType>(
@@ -31,28 +24,27 @@ export function request<T extends PageRequestType>(
   body: Body<T>,
   timeoutMs: number = DEFAULT_TIMEOUT_MS,
 ): Promise<ResultMap[T]> {
-  const id = newId();
-  const message = { ...body, v: 1, id } as PageRequest;
+  // A UUID fits the SW's id pattern ([A-Za-z0-9_-]{1,64}); the page is a secure context here.
+  const id = crypto.randomUUID();
+  const { port1, port2 } = new MessageChannel();
   return new Promise<ResultMap[T]>((resolve, reject) => {
-    const channel = new MessageChannel();
-    const timer = setTimeout(() => {
-      channel.port1.close();
-      reject(new VaultError('timeout', `no reply to ${message.type} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    channel.port1.onmessage = (event: MessageEvent) => {
-      const data: unknown = event.data;
+    const fail = (code: 'timeout' | 'sw-unavailable', message: string) => {
+      port1.close();
+      reject(new VaultError(code, message));
+    };
+    const timer = setTimeout(fail, timeoutMs, 'timeout', `no reply to ${body.type} within ${timeoutMs} ms`);
+    port1.onmessage = ({ data }: MessageEvent) => {
       if (!isReply(data, id)) return; // not ours: keep waiting until the deadline
       clearTimeout(timer);
-      channel.port1.close();
+      port1.close();
       if (data.ok) resolve(data.result as ResultMap[T]);
       else reject(new VaultError(data.error.code, data.error.message, data.error.details));
     };
     try {
-      target.postMessage(message, [channel.port2]);
+      target.postMessage({ ...body, v: 1, id }, [port2]);
     } catch {
       clearTimeout(timer);
-      channel.port1.close();
-      reject(new VaultError('sw-unavailable', 'could not post to the service worker'));
+      fail('sw-unavailable', 'could not post to the service worker');
     }
   });
 }
