@@ -57,6 +57,7 @@ class VaultClient implements Vault {
   readonly #listeners: Record<keyof VaultEvents, Set<Listener>> = { status: new Set(), updateAvailable: new Set(), userChanged: new Set() };
   #wb: Workbox | undefined;
   #recoveryRunning = false;
+  #resyncing = false;
   #readyWaiters: Array<[resolve: () => void, reject: (e: unknown) => void]> = [];
   readonly #restartSignIn: boolean;
   #swInstanceId: string | undefined;
@@ -65,6 +66,8 @@ class VaultClient implements Vault {
     const scrub = scrubCallbackUrl();
     this.authError = scrub.authError;
     this.#restartSignIn = scrub.restartSignIn;
+    // Added before the app's own pageshow listener, so its re-load waits for the fresh session.
+    addEventListener('pageshow', this.#onPageShow);
     void this.#start();
   }
 
@@ -99,8 +102,21 @@ class VaultClient implements Vault {
   }
 
   #apiReady(): boolean {
-    return this.status.kind === 'ready' && this.status.session.status !== 'recovering' && !this.#recoveryRunning;
+    return this.status.kind === 'ready' && this.status.session.status !== 'recovering' && !this.#recoveryRunning && !this.#resyncing;
   }
+
+  /**
+   * Back/forward cache: the page was frozen, and the SW's broadcasts (sign-out in another tab,
+   * another user) never reached it. Ask again; API calls wait for the answer.
+   */
+  readonly #onPageShow = (e: PageTransitionEvent): void => {
+    if (!e.persisted || this.status.kind !== 'ready' || this.#resyncing) return;
+    this.#resyncing = true;
+    void this.#hello().finally(() => {
+      this.#resyncing = false;
+      this.#settleWaiters();
+    });
+  };
 
   #controller(): ServiceWorker {
     const c = container().controller;

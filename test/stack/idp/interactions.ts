@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { InteractionDetails, InteractionResult, Provider, ProviderContext } from 'oidc-provider';
+import { errors, type InteractionDetails, type InteractionResult, type Provider, type ProviderContext } from 'oidc-provider';
 import { checkCredentials } from './accounts.ts';
 import { loginPage } from './pages.ts';
 
@@ -57,15 +57,27 @@ function renderLogin(ctx: ProviderContext, uid: string, extra: { username?: stri
   });
 }
 
-/** Returns true when it answered the request. */
-export async function handleInteraction(provider: Provider, ctx: ProviderContext): Promise<boolean> {
+/**
+ * Returns true when it answered the request. `appHome` is where a browser goes back to when it
+ * reloads a login page whose sign-in already finished or expired: pressing Back after signing in
+ * lands here, and the user should see the app, not an error (issue 4).
+ */
+export async function handleInteraction(provider: Provider, ctx: ProviderContext, appHome: string): Promise<boolean> {
   const rest = ctx.path.slice(INTERACTION_PREFIX.length);
   const [uid, action, ...more] = rest.split('/');
   if (uid === undefined || uid === '' || more.length > 0) return false;
   const { req, res } = ctx;
 
   if (ctx.method === 'GET' && action === undefined) {
-    const details = await provider.interactionDetails(req, res);
+    const details = await provider.interactionDetails(req, res).catch((err: unknown) => {
+      if (err instanceof errors.SessionNotFound) return undefined;
+      throw err;
+    });
+    if (details === undefined) {
+      ctx.status = 303;
+      ctx.redirect(appHome);
+      return true;
+    }
     if (details.uid !== uid) return false;
     if (details.prompt.name === 'login') {
       renderLogin(ctx, uid);

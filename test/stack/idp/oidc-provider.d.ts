@@ -94,6 +94,8 @@ declare module 'oidc-provider' {
       statusCode: number;
       expose: boolean;
     }
+    /** The interaction (or its cookie) is gone: finished, expired or never existed. */
+    class SessionNotFound extends OIDCProviderError {}
     class InvalidTarget extends OIDCProviderError {
       constructor(description?: string);
     }

@@ -164,7 +164,7 @@ function frontMiddleware(provider: Provider, appOrigin: string) {
       }
 
       if (ctx.path.startsWith(INTERACTION_PREFIX)) {
-        if (await handleInteraction(provider, ctx)) {
+        if (await handleInteraction(provider, ctx, `${appOrigin}/`)) {
           if (isPage(ctx)) ctx.set(headers);
           return;
         }
