@@ -1,8 +1,11 @@
 /**
  * Runs FIRST on every page load (src/main.ts calls it before anything else). A page at
- * `/callback?code=…` means no SW answered the navigation (first visit, Shift+Reload): the code
- * must leave the address bar and history before any other script can read it. The code is
- * useless without the SW's verifier; sign-in restarts once the page is controlled.
+ * `/callback?code=…` means no SW answered the navigation (first visit, Shift+Reload, or an
+ * attacker's own flow after `registration.unregister()`): the code must leave every URL page
+ * script can read. `history.replaceState` cleans the address bar and history, but the
+ * document's navigation-timing entry keeps the URL it was loaded with, so the page then replaces
+ * itself with a fresh document at `/?signin=restart`; sign-in restarts there once controlled.
+ * (A script that runs before this one can still read the code: SECURITY.md says so.)
  *
  * Also reads `auth_error` (the SW's fixed error table) and removes it from the URL.
  */
@@ -30,17 +33,25 @@ export interface ScrubResult {
 
 let result: ScrubResult | undefined;
 
+/** Marks the clean document an uncontrolled callback page hands over to. */
+const RESTART = 'signin';
+
 export function scrubCallbackUrl(): ScrubResult {
   if (result) return result;
   const url = new URL(location.href);
-  let restartSignIn = false;
-  let changed = false;
   if (url.pathname === '/callback') {
-    restartSignIn = url.searchParams.has('code');
-    // Whatever arrived (query or fragment) stays out of the URL; the app starts from `/`.
-    url.pathname = '/';
-    url.search = '';
-    url.hash = '';
+    const restart = url.searchParams.has('code');
+    // Whatever arrived (query or fragment) leaves the address bar at once...
+    history.replaceState(null, '', '/');
+    // ...and the document, whose navigation entry still holds it.
+    location.replace(restart ? `/?${RESTART}=restart` : '/');
+    result = { restartSignIn: false, authError: null };
+    return result;
+  }
+  let changed = false;
+  const restartSignIn = url.searchParams.get(RESTART) === 'restart';
+  if (url.searchParams.has(RESTART)) {
+    url.searchParams.delete(RESTART);
     changed = true;
   }
   const raw = url.searchParams.get('auth_error');
