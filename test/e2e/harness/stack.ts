@@ -1,0 +1,156 @@
+/**
+ * The whole stack for one test file: the real IdP and Todo API on free ports with short
+ * lifetimes, the built app served by `vite preview` with the headers and /config.json a static
+ * host serves, and (optionally) the inspecting proxy that the browser sends everything through.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { preview, type Plugin, type PreviewServer } from 'vite';
+import { appPlugin, runtimeConfig } from '../../stack/app-plugin.ts';
+import { freePort } from '../../stack/free-port.ts';
+import { originsFor, type StackOrigins } from '../../stack/ports.ts';
+import { startIdp } from '../../stack/idp/server.ts';
+import { startApi } from '../../stack/api/server.ts';
+import { buildAppOnce, ROOT } from './app-build.ts';
+import { startInspectingProxy, type InspectingProxy } from './proxy.ts';
+
+export interface StackOptions {
+  /** Seconds. Default 60: long enough for a slow sign-in, short enough to expire in a test. */
+  readonly accessTokenTtl?: number;
+  readonly refreshTokenTtl?: number;
+  readonly sessionTtl?: number;
+  readonly accessTokenFormat?: 'jwt' | 'opaque';
+  /** How the API validates tokens (introspection goes with opaque tokens). */
+  readonly apiValidation?: 'jwt' | 'introspection';
+  /**
+   * Host name of the app (default `localhost`). Another name (mapped with Chromium's
+   * `--host-resolver-rules`) puts the app on another site than the IdP.
+   */
+  readonly appHost?: string;
+  /** Start the inspecting proxy (launch the browser with `proxy: stack.proxy.server`). */
+  readonly proxy?: boolean;
+  /**
+   * Put another server (a recording server) in the API's place: the app's config lists it as the
+   * API with this path prefix, and the IdP mints tokens for it. No Todo API is started.
+   */
+  readonly apiOverride?: { readonly origin: string; readonly pathPrefix: string };
+  /**
+   * Let the app and its SW connect to any http origin (`connect-src … http:`): the CSP on sw.js
+   * governs the SW's own fetches, and A6 must show that the SW, not the CSP, keeps tokens off
+   * other origins.
+   */
+  readonly relaxConnectSrc?: boolean;
+  /**
+   * Let the app frame any http origin (`frame-src … http:`), as a weaker deployment would: the
+   * attacker-iframe tests must show what holds without the app's own frame-src.
+   */
+  readonly relaxFrameSrc?: boolean;
+  /** Build and serve the app (default true; the harness self-test runs without it). */
+  readonly app?: boolean;
+}
+
+export interface Stack {
+  readonly origins: StackOrigins;
+  readonly proxy: InspectingProxy | undefined;
+  close(): Promise<void>;
+}
+
+let keysDir: string | undefined;
+
+/** Runs after appPlugin's middleware: adds `http:` to the given directives of the CSP it set. */
+function relaxedCsp(...directiveGroups: string[][]): Plugin {
+  const directives = directiveGroups.flat();
+  return {
+    name: 'e2e-relaxed-csp',
+    configurePreviewServer(server) {
+      server.middlewares.use((_req, res, next) => {
+        let csp = res.getHeader('Content-Security-Policy');
+        if (typeof csp === 'string') {
+          for (const d of directives) csp = csp.replace(new RegExp(`${d} ([^;]*)`), `${d} $1 http:`);
+          res.setHeader('Content-Security-Policy', csp);
+        }
+        next();
+      });
+    },
+  };
+}
+
+/** Serves /config.json with another API path prefix (runs before appPlugin's middleware). */
+function configOverride(o: StackOrigins, pathPrefix: string): Plugin {
+  const body = JSON.stringify({ ...runtimeConfig(o), apis: [{ origin: o.apiOrigin, pathPrefix }] });
+  return {
+    name: 'e2e-config-override',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if ((req.url ?? '').split('?')[0] !== '/config.json') return next();
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(body);
+      });
+    },
+  };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const serveApp = opts.app ?? true;
+  const distDir = serveApp ? await buildAppOnce() : undefined;
+  const base = originsFor({ idp: await freePort(), api: await freePort(), app: await freePort() });
+  const appHost = opts.appHost ?? 'localhost';
+  const apiUrl = opts.apiOverride ? new URL(opts.apiOverride.origin) : undefined;
+  const origins: StackOrigins = {
+    ...base,
+    appOrigin: `http://${appHost}:${base.appPort}`,
+    ...(apiUrl ? { apiOrigin: apiUrl.origin, apiPort: Number(apiUrl.port) } : {}),
+  };
+  keysDir ??= mkdtempSync(join(tmpdir(), 'e2e-keys-'));
+
+  const closers: (() => Promise<unknown>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    const idp = await startIdp({
+      port: origins.idpPort,
+      appOrigin: origins.appOrigin,
+      apiOrigin: origins.apiOrigin,
+      accessTokenTtl: opts.accessTokenTtl ?? 60,
+      refreshTokenTtl: opts.refreshTokenTtl ?? 600,
+      sessionTtl: opts.sessionTtl ?? 600,
+      accessTokenFormat: opts.accessTokenFormat ?? 'jwt',
+      keysDir,
+    });
+    closers.push(() => idp.close());
+    if (!opts.apiOverride) {
+      const api = await startApi({
+        port: origins.apiPort,
+        issuer: origins.issuer,
+        appOrigin: origins.appOrigin,
+        validation: opts.apiValidation ?? 'jwt',
+      });
+      closers.push(() => api.close());
+    }
+    if (distDir !== undefined) {
+      const app: PreviewServer = await preview({
+      root: ROOT,
+      configFile: false,
+      logLevel: 'warn',
+      plugins: [
+        ...(opts.apiOverride ? [configOverride(origins, opts.apiOverride.pathPrefix)] : []),
+        appPlugin(origins),
+        ...(opts.relaxConnectSrc || opts.relaxFrameSrc ? [relaxedCsp(opts.relaxConnectSrc ? ['connect-src'] : [], opts.relaxFrameSrc ? ['frame-src'] : [])] : []),
+      ],
+      build: { outDir: distDir },
+      preview: { port: origins.appPort, strictPort: true, host: 'localhost', allowedHosts: [appHost] },
+      });
+      closers.push(() => app.close());
+    }
+    const proxy = opts.proxy ? await startInspectingProxy({ issuer: origins.issuer }) : undefined;
+    if (proxy) closers.push(() => proxy.close());
+    return { origins, proxy, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
