@@ -6,15 +6,22 @@
 import type { VaultConfig } from './config.ts';
 import { BASE_HEADERS } from './responses.ts';
 
-export function appCsp(config: VaultConfig | undefined, frameAncestors: "'self'" | "'none'"): string {
-  const connect = config ? [new URL(config.issuer).origin, ...config.apis.map((a) => a.origin)] : [];
+/**
+ * The app's Content-Security-Policy, one source for the SW-made pages and for the dev/preview
+ * servers (test/stack/app-plugin.ts), so the two cannot drift. `extraConnect` is for the dev
+ * server's HMR socket only.
+ */
+export function appCsp(config: VaultConfig | undefined, frameAncestors: "'self'" | "'none'", extraConnect: readonly string[] = []): string {
+  const issuer = config ? new URL(config.issuer).origin : undefined;
+  const connect = [...(issuer ? [issuer] : []), ...(config?.apis.map((a) => a.origin) ?? []), ...extraConnect];
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     `connect-src 'self' ${[...new Set(connect)].join(' ')}`.trim(),
     "img-src 'self' data:",
-    "frame-src 'self'",
+    // The silent re-authentication iframe navigates through the IdP (prompt=none redirects).
+    `frame-src 'self' ${issuer ?? ''}`.trim(),
     `frame-ancestors ${frameAncestors}`,
     "base-uri 'none'",
     "object-src 'none'",
