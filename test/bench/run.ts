@@ -164,29 +164,44 @@ async function main(): Promise<boolean> {
       await cdp.send('Target.disposeBrowserContext', { browserContextId: p.ctxB }).catch(() => undefined);
     }
 
-    step(`refresh single-flight: IdP restarted with ACCESS_TOKEN_TTL=${REFRESH_TTL_S}s, ${CALLS} concurrent calls`);
+    step(`refresh single-flight: IdP restarted with ACCESS_TOKEN_TTL=${REFRESH_TTL_S}s, token endpoint held, ${CALLS} concurrent calls from 2 tabs`);
     const tapFrom = tap.records.length;
     const single = await attempt(async () => {
       await stack.restartIdp(REFRESH_TTL_S);
+      // Armed before sign-in: it starts holding as soon as the code exchange is read (token-tap.ts).
+      const hold = tap.holdAfterCodeExchange();
       const ctxC = await newContext(cdp);
       try {
         const appC = await openPage(cdp, `${o.appOrigin}/`, ctxC);
         await signInThroughApp(appC, o, {
           confirmed: () => tap.records.slice(tapFrom).some((r) => r.grantType === 'authorization_code' && r.status === 200),
         });
-        const signedInAt = Date.now();
-        const pageC = await openReady(cdp, `${o.appOrigin}${BENCH_PAGE_PATH}`, ctxC);
-        await waitControlled(pageC);
+        // Two tabs: every tab shares the one SW and so must share the one refresh.
+        const tabs: Page[] = [];
+        for (let i = 0; i < 2; i++) {
+          const tab = await openReady(cdp, `${o.appOrigin}${BENCH_PAGE_PATH}`, ctxC);
+          await waitControlled(tab);
+          tabs.push(tab);
+        }
         await assertSwUnattached(cdp);
-        const report = await measureSingleFlight(pageC, tap, { apiUrl: apiTodos, ttlS: REFRESH_TTL_S, calls: CALLS, signedInAt });
+        const report = await measureSingleFlight(tabs, tap, hold, { apiUrl: apiTodos, ttlS: REFRESH_TTL_S, calls: CALLS, recordsFrom: tapFrom });
         // Evidence for the report: what the app page shows by then.
         const appText = await appC.evaluate<string>('document.body.innerText.replace(/\\s+/g, " ").slice(0, 200)');
         return { ...report, appPageText: appText };
       } finally {
+        hold.release();
         await cdp.send('Target.disposeBrowserContext', { browserContextId: ctxC }).catch(() => undefined);
       }
     });
-    const singleFlightTokenRequests = tap.records.slice(tapFrom).map((r) => ({ atMs: r.at - t0, grantType: r.grantType, status: r.status ?? null }));
+    const ms = (t: number | undefined) => (t === undefined ? null : t - t0);
+    const singleFlightTokenRequests = tap.records.slice(tapFrom).map((r) => ({
+      arrivedMs: ms(r.arrivedAt),
+      handledMs: ms(r.handledAt),
+      answeredMs: ms(r.answeredAt),
+      held: r.held,
+      grantType: r.grantType ?? null,
+      status: r.status ?? null,
+    }));
 
     const rows: TargetRow[] = [...sizeRows(sizes), apiRow(api), unownedRow(unowned), singleFlightRow(single, CALLS), recoveryRow(recovery)];
     const errors = rows.filter((r) => r.measured === 'ERROR').length;
@@ -204,7 +219,7 @@ async function main(): Promise<boolean> {
       apiOverhead: api,
       unownedStatic: { url: '/app.css', cache: 'no-store', outcome: unowned },
       singleFlight: single,
-      /** Token-endpoint requests during the single-flight phase (ms since bench start). */
+      /** Token-endpoint requests during the single-flight phase (times in ms since bench start). */
       singleFlightTokenRequests,
       recovery,
     };
