@@ -1,24 +1,16 @@
 // Component tests in real Chromium (issue 4). Run: npm run test:components
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 // Chromium's accessibility tree, so tests check the names assistive tech really computes.
 import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 
-// Same search order as test/find-chrome.ts (that file is TypeScript; this config is loaded by plain Node).
-const candidates = [
-  '/usr/bin/chromium',
-  '/usr/bin/chromium-browser',
-  '/usr/bin/google-chrome',
-  '/usr/bin/google-chrome-stable',
-  '/snap/bin/chromium',
-  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
-  '/Applications/Chromium.app/Contents/MacOS/Chromium',
-];
+// Same settings as test/find-chrome.ts (test/chrome.json): CHROME_PATH, then the usual paths.
+const chrome = JSON.parse(readFileSync(new URL('./chrome.json', import.meta.url), 'utf8'));
 const fromEnv = process.env.CHROME_PATH;
-const executablePath = fromEnv ? (existsSync(fromEnv) ? fromEnv : undefined) : candidates.find((p) => existsSync(p));
+const executablePath = fromEnv ? (existsSync(fromEnv) ? fromEnv : undefined) : chrome.candidates.find((p) => existsSync(p));
 if (!executablePath) {
-  console.error('No Chrome or Chromium found: set CHROME_PATH, or install one (Debian/Ubuntu: sudo apt-get install chromium).');
+  console.error(chrome.help);
   process.exit(1);
 }
 
@@ -32,15 +24,7 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
+        args: chrome.args,
       },
     }),
   ],
