@@ -61,6 +61,8 @@ class VaultClient implements Vault {
   #readyWaiters: Array<[resolve: () => void, reject: (e: unknown) => void]> = [];
   readonly #restartSignIn: boolean;
   #swInstanceId: string | undefined;
+  /** Between "Reload to update" and the reload: the new SW is greeted by the reloaded page only. */
+  #updating = false;
 
   constructor() {
     const scrub = scrubCallbackUrl();
@@ -89,10 +91,21 @@ class VaultClient implements Vault {
   async applyUpdate(): Promise<void> {
     const waiting = (await container().getRegistration('/'))?.waiting;
     if (!waiting) return;
-    const changed = controllerChange();
-    await request<'skip-waiting'>(waiting, { type: 'skip-waiting' });
-    await withTimeout(changed, 'update activation').catch(() => undefined);
-    if (guardAvailable(RELOAD_KEY)) location.reload();
+    // The new SW starts without tokens. Its silent recovery must run in the reloaded page: an
+    // iframe started here dies with this document, and the SW then waits out its recovery
+    // timeout and signs the user out ("could not be restored").
+    this.#updating = true;
+    try {
+      const changed = controllerChange();
+      await request<'skip-waiting'>(waiting, { type: 'skip-waiting' });
+      await withTimeout(changed, 'update activation').catch(() => undefined);
+      if (guardAvailable(RELOAD_KEY)) return location.reload();
+    } catch (e) {
+      this.#updating = false;
+      throw e;
+    }
+    this.#updating = false;
+    if (container().controller) await this.#hello();
   }
 
   whenApiReady(): Promise<void> {
@@ -176,7 +189,9 @@ class VaultClient implements Vault {
       if (reg.waiting && sw.controller) this.#emit('updateAvailable', undefined);
       if (!sw.controller) await this.#takeControl(reg);
       if (!sw.controller) return;
-      sw.addEventListener('controllerchange', () => void this.#hello());
+      sw.addEventListener('controllerchange', () => {
+        if (!this.#updating) void this.#hello();
+      });
       await this.#hello();
       if (this.#restartSignIn && this.status.kind === 'ready' && this.status.session.status !== 'signed-in') {
         return location.assign(this.signInHref('/'));
@@ -249,7 +264,7 @@ class VaultClient implements Vault {
       try {
         const res = await request<'heartbeat'>(this.#controller(), { type: 'heartbeat' });
         // A new instance id: the browser stopped and restarted the SW; say hello again.
-        if (res.swInstanceId !== this.#swInstanceId) await this.#hello();
+        if (res.swInstanceId !== this.#swInstanceId && !this.#updating) await this.#hello();
       } catch {
         // a missed beat is not fatal; the next one or the next API call wakes the SW
       }

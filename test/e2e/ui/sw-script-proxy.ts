@@ -1,0 +1,86 @@
+/**
+ * A forward HTTP proxy for one browser context that can make the app's `/sw.js` "a new version"
+ * (same URL, different bytes) on demand. Playwright's `route()` does not see the browser's own
+ * service-worker update checks, so a new deployment is played here, on the wire, where Chromium
+ * fetches the script. Everything else passes through untouched.
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+
+export interface SwScriptProxy {
+  /** For `browser.newContext({ proxy: { server } })` (Playwright proxies loopback then too). */
+  readonly server: string;
+  /** How many times the browser fetched the SW script through this proxy. */
+  readonly swScriptFetches: number;
+  /** From now on, `/sw.js` of `appOrigin` is answered with its real bytes plus this comment. */
+  deployNewVersion(comment: string): void;
+  close(): Promise<void>;
+}
+
+export async function startSwScriptProxy(appOrigin: string): Promise<SwScriptProxy> {
+  let suffix: string | undefined;
+  let swScriptFetches = 0;
+
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
+    let target: URL;
+    try {
+      target = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end('absolute-form request URL expected');
+      return;
+    }
+    const isSwScript = target.origin === appOrigin && target.pathname === '/sw.js';
+    if (isSwScript) swScriptFetches++;
+    const rewrite = isSwScript && suffix !== undefined;
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+    // A rewritten body must not arrive compressed (the suffix is plain text).
+    // A 304 would keep the old bytes: ask for the full script.
+    if (rewrite) for (const h of ['accept-encoding', 'if-none-match', 'if-modified-since']) delete headers[h];
+    const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
+      const out = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+      if (!rewrite || up.statusCode !== 200) {
+        res.writeHead(up.statusCode ?? 502, out);
+        up.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        const body = Buffer.concat([...chunks, Buffer.from(`\n${suffix}\n`)]);
+        delete out['content-length'];
+        delete out['etag'];
+        delete out['last-modified'];
+        res.writeHead(200, { ...out, 'content-length': String(body.length) });
+        res.end(body);
+      });
+    });
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  };
+
+  const server = createServer(forward);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, 'localhost', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    server: `http://localhost:${port}`,
+    get swScriptFetches() {
+      return swScriptFetches;
+    },
+    deployNewVersion(comment: string) {
+      suffix = `// ${comment.replace(/[\r\n]/g, ' ')}`;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
