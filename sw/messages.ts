@@ -16,7 +16,9 @@ export async function answer(req: PageRequest, ctx: Ctx, ops: WorkerOps): Promis
   const ok = <T extends PageRequestType>(result: ResultMap[T]): Reply<T> => ({ v: 1, id: req.id, ok: true, result });
   switch (req.type) {
     case 'hello': {
-      const path = ctx.session.tokens() ? undefined : await ctx.recovery.maybeStart(req.believedSignedIn);
+      const path = ctx.session.tokens()
+        ? undefined
+        : ((await ctx.recovery.maybeStart(req.believedSignedIn)) ?? ctx.recovery.reofferToNewPage());
       const result: ResultMap['hello'] = { session: ctx.session.snapshot(), swInstanceId: ctx.instanceId };
       return ok<'hello'>(path ? { ...result, silentRecoveryPath: path } : result);
     }

@@ -22,9 +22,16 @@ export interface RecoveryDeps {
   readonly now: () => number;
 }
 
+/**
+ * How many times one recovery may be handed to a page again after its host went away (a page
+ * that closed or reloaded while its hidden iframe ran). Bounded so a broken IdP cannot loop.
+ */
+export const MAX_SILENT_REOFFERS = 2;
+
 export class Recovery {
   /** One automatic attempt per SW instance: a failing IdP must not cause a loop. */
   private attempted = false;
+  private reoffers = 0;
   private topLevelNeeded = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -41,6 +48,20 @@ export class Recovery {
     this.attempted = true;
     this.topLevelNeeded = false;
     this.d.session.recovering();
+    this.arm(RECOVERY_TIMEOUT_MS);
+    return SILENT_LOGIN_PATH;
+  }
+
+  /**
+   * A page loaded (hello) while a silent recovery is still pending: the page that hosted its
+   * iframe may have closed or reloaded, taking the iframe with it. Hand the same recovery to this
+   * page too; whichever iframe finishes first settles the session.
+   */
+  reofferToNewPage(): string | undefined {
+    const s = this.d.session.state;
+    if (s.kind !== 'recovering' || s.tokens || this.topLevelNeeded) return undefined;
+    if (this.reoffers >= MAX_SILENT_REOFFERS) return undefined;
+    this.reoffers++;
     this.arm(RECOVERY_TIMEOUT_MS);
     return SILENT_LOGIN_PATH;
   }

@@ -47,6 +47,32 @@ describe('Recovery: the session comes back without user action', () => {
     assert.deepEqual(navs, [], 'no top-level navigation');
   });
 
+  test('Recovery: the page hosting the silent iframe reloads before it finished: the reloaded page finishes the recovery', async () => {
+    const { page } = await f.page();
+    const o = f.stack.origins;
+    await signIn(page, o, 'alice');
+    await stopServiceWorkers(page);
+    // The first silent round trip never reaches /callback, as if its iframe died with its page.
+    let diverted = 0;
+    f.proxy.setLocationTransform((loc) => {
+      if (loc.origin !== o.appOrigin || loc.pathname !== '/callback') return null;
+      diverted++;
+      return new URL('/favicon.svg', o.appOrigin);
+    });
+    try {
+      await openApp(page, o);
+      await eventually(() => (diverted > 0 ? true : undefined), 'the first silent round trip diverted');
+      assert.equal((await swSession(page)).status, 'recovering');
+    } finally {
+      f.proxy.setLocationTransform(null);
+    }
+    // The user reloads while the SW still waits for that iframe.
+    await openApp(page, o);
+    const after = await waitForSession(page, 'signed-in');
+    assert.equal(after.user.sub, 'alice');
+    assert.equal((await pageFetch(page, `${o.apiOrigin}/todos`)).status, 200);
+  });
+
   test('Recovery: SW stopped while the user is on the IdP login page: the sign-in still completes', async () => {
     const { page } = await f.page();
     const o = f.stack.origins;
