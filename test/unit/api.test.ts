@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleCrossOrigin } from '../../sw/handlers/idp-guard.ts';
-import { API, ISSUER, fakeFetch, makeCtx, makeKeys, tokenJson } from './fake-idp.ts';
+import { API, ISSUER, fakeFetch, makeCtx, makeKeys, testTokens, tokenJson } from './fake-idp.ts';
 
 const keys = await makeKeys();
 const TOKEN = `${ISSUER}/token`;
@@ -13,15 +13,7 @@ function setup(apiRoute: (req: Request, body: string) => Response) {
     ['http://localhost:4002/x']: () => new Response('other'),
   });
   const t = makeCtx(net.fetch, keys);
-  t.ctx.session.signedIn({
-    accessToken: 'at-old',
-    accessTokenExpiresAt: t.clock.now + 300_000,
-    refreshAt: t.clock.now + 270_000,
-    refreshToken: 'rt-1',
-    scopes: ['openid'],
-    profile: { sub: 'alice' },
-    lastRefreshAt: null,
-  });
+  t.ctx.session.signedIn(testTokens(t.clock.now, { accessToken: 'at-old', refreshToken: 'rt-1' }));
   return { net, t };
 }
 
@@ -110,14 +102,7 @@ test('recovery: a restarted SW with a session hint asks pages to recover and the
   assert.equal(t.ctx.session.snapshot().status, 'recovering');
   assert.equal(net.callsTo(`${API}/todos`).length, 0);
   // The silent iframe's callback completes the recovery.
-  t.ctx.session.signedIn({
-    accessToken: 'at-recovered',
-    accessTokenExpiresAt: t.clock.now + 300_000,
-    refreshAt: t.clock.now + 270_000,
-    scopes: ['openid'],
-    profile: { sub: 'alice' },
-    lastRefreshAt: null,
-  });
+  t.ctx.session.signedIn(testTokens(t.clock.now, { accessToken: 'at-recovered' }));
   const res = await pending;
   assert.equal(res.status, 200);
   assert.equal(net.callsTo(`${API}/todos`)[0]!.headers.get('authorization'), 'Bearer at-recovered');

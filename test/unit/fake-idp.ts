@@ -8,6 +8,7 @@ import { createContext } from '../../sw/create-context.ts';
 import type { Ctx } from '../../sw/context.ts';
 import { MemoryHintStore } from '../../sw/context.ts';
 import { MemoryPendingStore } from '../../sw/pending-store.ts';
+import type { Tokens } from '../../sw/session.ts';
 import type { Broadcast } from '../../sw/protocol.ts';
 
 export const APP = 'http://localhost:5173';
@@ -124,4 +125,21 @@ export function tokenJson(o: { access?: string; refresh?: string; idToken?: stri
 export function navigation(url: string, init: RequestInit = {}): Request {
   // Node's Request cannot be built with mode 'navigate'; handlers only read url/method.
   return new Request(url, init);
+}
+
+/**
+ * Tokens of a signed-in session for `session.signedIn()`: a 5-minute access token due for
+ * refresh 30 s before expiry, unless `o` says otherwise.
+ */
+export function testTokens(now: number, o: Partial<Tokens> = {}): Tokens {
+  const accessTokenExpiresAt = o.accessTokenExpiresAt ?? now + 300_000;
+  return {
+    accessToken: 'at-1',
+    accessTokenExpiresAt,
+    refreshAt: accessTokenExpiresAt - 30_000,
+    scopes: ['openid'],
+    profile: { sub: 'alice' },
+    lastRefreshAt: null,
+    ...o,
+  };
 }

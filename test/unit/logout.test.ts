@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleLogout } from '../../sw/handlers/logout.ts';
-import { APP, CONFIG, ISSUER, fakeFetch, makeCtx, makeKeys, navigation } from './fake-idp.ts';
+import { APP, CONFIG, ISSUER, fakeFetch, makeCtx, makeKeys, navigation, testTokens } from './fake-idp.ts';
 
 const keys = await makeKeys();
 const REVOKE = `${ISSUER}/token/revocation`;
@@ -9,16 +9,7 @@ const REVOKE = `${ISSUER}/token/revocation`;
 function setup() {
   const net = fakeFetch({ [REVOKE]: () => new Response(null, { status: 200 }) });
   const t = makeCtx(net.fetch, keys);
-  t.ctx.session.signedIn({
-    accessToken: 'at-1',
-    accessTokenExpiresAt: t.clock.now + 300_000,
-    refreshAt: t.clock.now + 270_000,
-    refreshToken: 'rt-1',
-    idToken: 'id-token-1',
-    scopes: ['openid'],
-    profile: { sub: 'alice' },
-    lastRefreshAt: null,
-  });
+  t.ctx.session.signedIn(testTokens(t.clock.now, { refreshToken: 'rt-1', idToken: 'id-token-1' }));
   return { net, t };
 }
 
@@ -61,7 +52,7 @@ test('logout CSRF: /logout without a ticket gets a confirmation page and keeps t
 
 test('A12: without an ID token the end-session request names the client instead', async () => {
   const { t } = setup();
-  t.ctx.session.signedIn({ ...t.ctx.session.tokens()!, idToken: undefined } as never);
+  t.ctx.session.signedIn(testTokens(t.clock.now, { refreshToken: 'rt-1' }));
   const res = await handleLogout(navigation(`${APP}/logout?ticket=${t.ctx.tickets.issue()}`), t.ctx);
   const loc = new URL(res.headers.get('Location')!);
   assert.equal(loc.searchParams.get('client_id'), CONFIG.clientId);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { answer, type WorkerOps } from '../../sw/messages.ts';
 import type { HelloResult } from '../../sw/protocol.ts';
 import { MAX_SILENT_REOFFERS, SILENT_LOGIN_PATH } from '../../sw/recovery.ts';
-import { fakeFetch, makeCtx, makeKeys } from './fake-idp.ts';
+import { fakeFetch, makeCtx, makeKeys, testTokens } from './fake-idp.ts';
 
 const keys = await makeKeys();
 const ops: WorkerOps = { claim: async () => undefined, skipWaiting: async () => undefined };
@@ -35,14 +35,7 @@ test('recovery: when the hosting page went away, the next page load is handed th
 test('recovery: a page that loads after the session came back is not sent to recover', async () => {
   const t = makeCtx(fakeFetch({}).fetch, keys);
   await hello(t, 'a');
-  t.ctx.session.signedIn({
-    accessToken: 'at',
-    accessTokenExpiresAt: t.clock.now + 300_000,
-    refreshAt: t.clock.now + 270_000,
-    scopes: ['openid'],
-    profile: { sub: 'alice' },
-    lastRefreshAt: null,
-  });
+  t.ctx.session.signedIn(testTokens(t.clock.now));
   const later = await hello(t, 'b');
   assert.equal(later.silentRecoveryPath, undefined);
   assert.equal(later.session.status, 'signed-in');

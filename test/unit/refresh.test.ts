@@ -3,24 +3,21 @@ import assert from 'node:assert/strict';
 import { accessTokenForUse } from '../../sw/refresh.ts';
 import { tokensFrom } from '../../sw/tokens.ts';
 import type { Tokens } from '../../sw/session.ts';
-import { ISSUER, fakeFetch, makeCtx, makeKeys, tokenJson, type Route } from './fake-idp.ts';
+import { ISSUER, fakeFetch, makeCtx, makeKeys, testTokens, tokenJson, type Route } from './fake-idp.ts';
 
 const keys = await makeKeys();
 const TOKEN = `${ISSUER}/token`;
 
 function signedIn(t: ReturnType<typeof makeCtx>, o: Partial<Tokens> = {}): void {
-  const expiresAt = o.accessTokenExpiresAt ?? t.clock.now - 1000; // already expired by default
-  t.ctx.session.signedIn({
-    accessToken: 'at-old',
-    accessTokenExpiresAt: expiresAt,
-    refreshAt: expiresAt - 30_000,
-    refreshToken: 'rt-1',
-    idToken: 'id-1',
-    scopes: ['openid'],
-    profile: { sub: 'alice' },
-    lastRefreshAt: null,
-    ...o,
-  });
+  t.ctx.session.signedIn(
+    testTokens(t.clock.now, {
+      accessToken: 'at-old',
+      accessTokenExpiresAt: t.clock.now - 1000, // already expired unless `o` says otherwise
+      refreshToken: 'rt-1',
+      idToken: 'id-1',
+      ...o,
+    }),
+  );
 }
 
 function setup(route: Route) {
