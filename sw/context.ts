@@ -1,11 +1,11 @@
 /**
- * What every handler gets: config, discovery, session, stores, clock and fetch. Handlers are
- * `(request, ctx) => Promise<Response>`, so unit tests run them in Node with a fake `ctx`.
+ * What handlers may get: config, the OIDC client, session, stores, clock and fetch. Handlers are
+ * `(request, ctx) => Promise<Response>`, each typed with the `Pick<Ctx, …>` it uses, so unit tests
+ * run them in Node with a small `ctx`.
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { VaultConfig } from './config.ts';
-import type { Discovery } from './oidc.ts';
-import type { PendingStore } from './pending-store.ts';
+import type { Oidc } from './oidc.ts';
 import type { Broadcast } from './protocol.ts';
 import type { Session } from './session.ts';
 import type { Refresher } from './refresh.ts';
@@ -25,11 +25,11 @@ export interface Ctx {
   /** Random per SW start (non-secret; tells the page the worker was restarted). */
   readonly instanceId: string;
   readonly config: () => Promise<VaultConfig>;
-  readonly discovery: () => Promise<Discovery>;
+  /** oidc-client-ts's `OidcClient` with its validated discovery document and state store. */
+  readonly oidc: () => Promise<Oidc>;
   /** The issuer's JWKS as a jose key resolver (remote in the SW, local in tests). */
   readonly keys: () => Promise<JWTVerifyGetKey>;
   readonly session: Session;
-  readonly pending: PendingStore;
   readonly hint: HintStore;
   readonly tickets: TicketBook;
   readonly refresher: Refresher;

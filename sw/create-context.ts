@@ -5,8 +5,8 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { configLoader } from './config.ts';
 import type { Ctx, HintStore } from './context.ts';
-import { discoveryLoader } from './oidc.ts';
-import type { PendingStore } from './pending-store.ts';
+import { oidcLoader } from './oidc.ts';
+import type { PendingBackend } from './signin-state.ts';
 import type { Broadcast } from './protocol.ts';
 import { Recovery } from './recovery.ts';
 import { Refresher } from './refresh.ts';
@@ -17,7 +17,8 @@ export interface ContextDeps {
   readonly origin: string;
   readonly fetch: typeof fetch;
   readonly now: () => number;
-  readonly pending: PendingStore;
+  /** Where pending sign-ins persist across SW restarts (IndexedDB; a Map in tests). */
+  readonly pending: PendingBackend;
   readonly hint: HintStore;
   readonly broadcast: (message: Broadcast) => Promise<void>;
   /** Override for tests (a local JWKS); defaults to the issuer's `jwks_uri`. */
@@ -32,34 +33,30 @@ function randomId(): string {
 
 export function createContext(d: ContextDeps): Ctx {
   const config = configLoader(d.origin, d.fetch);
-  const discovery = discoveryLoader(config, d.fetch);
+  const oidc = oidcLoader({ config, backend: d.pending, now: d.now });
   let jwks: JWTVerifyGetKey | undefined;
   const keys =
     d.keys ??
     (async () => {
-      jwks ??= createRemoteJWKSet(new URL((await discovery()).jwks_uri));
+      jwks ??= createRemoteJWKSet(new URL((await oidc()).discovery.jwks_uri));
       return jwks;
     });
   const session = new Session();
   const recovery = new Recovery({ session, hint: d.hint, broadcast: d.broadcast, now: d.now });
   const refresher = new Refresher({
     session,
-    config,
-    discovery,
+    oidc,
     keys,
-    fetch: d.fetch,
     now: d.now,
     onRecoveryNeeded: () => recovery.needed(),
-    onSessionExpired: () => undefined, // the session listener below tells every tab
   });
   const ctx: Ctx = {
     origin: d.origin,
     instanceId: randomId(),
     config,
-    discovery,
+    oidc,
     keys,
     session,
-    pending: d.pending,
     hint: d.hint,
     tickets: new TicketBook(d.now),
     refresher,

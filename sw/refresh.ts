@@ -1,15 +1,22 @@
 /**
  * Refresh: single-flight for the whole origin (every tab shares this SW), proactive shortly
- * before expiry, and careful with rotation (RFC 9700 §4.14.2): a refresh token that may have
- * reached the IdP is never sent again, because reuse detection would revoke the whole grant.
+ * before expiry, and careful with rotation (RFC 9700 §4.14.2): the grant is done by
+ * oidc-client-ts's `useRefreshToken`, and a refresh token that may have reached the IdP is never
+ * sent again, because reuse detection would revoke the whole grant. So the token leaves memory
+ * before the request goes out, and only the IdP's own `invalid_grant` ends the session; a
+ * network failure, a timeout, a 5xx or 429, or a body that is not JSON all mean "may have
+ * arrived", and silent re-authentication takes over.
  */
 import type { JWTVerifyGetKey } from 'jose';
-import type { VaultConfig } from './config.ts';
+import type { UserProfile as LibraryProfile } from 'oidc-client-ts';
 import { allowedAlgorithms, verifyIdToken } from './id-token.ts';
-import { tokenRequest, type Discovery } from './oidc.ts';
-import type { Session, Tokens } from './session.ts';
+import { errorSummary, logger } from './log.ts';
+import { isInvalidGrant, tokenResponse, type Oidc } from './oidc.ts';
+import { withoutRefreshToken, type Session, type Tokens } from './session.ts';
+import { tokenParams } from './signin-state.ts';
 import { tokensFrom } from './tokens.ts';
 
+const log = logger('refresh');
 
 export type RefreshOutcome =
   | 'refreshed'
@@ -19,15 +26,11 @@ export type RefreshOutcome =
 
 export interface RefreshDeps {
   readonly session: Session;
-  readonly config: () => Promise<VaultConfig>;
-  readonly discovery: () => Promise<Discovery>;
+  readonly oidc: () => Promise<Oidc>;
   readonly keys: () => Promise<JWTVerifyGetKey>;
-  readonly fetch: typeof fetch;
   readonly now: () => number;
   /** Called when refreshing is not possible and silent re-authentication must run. */
   readonly onRecoveryNeeded: () => void;
-  /** Called on invalid_grant, after the session is signed out. */
-  readonly onSessionExpired: () => void;
 }
 
 export class Refresher {
@@ -49,44 +52,63 @@ export class Refresher {
     if (!tokens || session.state.kind === 'recovering') return tokens ? 'recovering' : 'no-session';
     const rt = tokens.refreshToken;
     if (rt === undefined) return this.recover(tokens);
-    let config: VaultConfig;
-    let discovery: Discovery;
+    let oidc: Oidc;
     try {
-      [config, discovery] = await Promise.all([this.d.config(), this.d.discovery()]);
-    } catch {
+      // Discovery first, so its failure is not taken for a token endpoint failure.
+      oidc = await this.d.oidc();
+    } catch (e) {
       // Nothing was sent: the refresh token is still safe to use later.
+      log.debug('refresh postponed: discovery failed', { error: errorSummary(e) });
       return 'recovering';
     }
     session.refreshing();
-    const result = await tokenRequest(this.d.fetch, discovery, config, { grant_type: 'refresh_token', refresh_token: rt });
-    if (result.ok) {
-      try {
-        let profile = tokens.profile;
-        if (result.tokens.id_token !== undefined) {
-          // OIDC Core §12.2: same iss/sub/aud as the original ID token; no nonce.
-          const verified = await verifyIdToken(result.tokens.id_token, await this.d.keys(), {
-            issuer: config.issuer,
-            clientId: config.clientId,
-            algorithms: allowedAlgorithms(discovery.id_token_signing_alg_values_supported),
-            sub: tokens.profile.sub,
-            now: this.d.now,
-          });
-          profile = verified.profile;
-        }
-        session.signedIn(tokensFrom(result.tokens, { now: this.d.now(), profile, requestedScope: config.scope, previous: tokens }));
-        return 'refreshed';
-      } catch {
-        // The IdP accepted (and maybe rotated) the refresh token: the old one is spent.
-        return this.recover(withoutRefreshToken(tokens));
+    let response;
+    try {
+      response = await oidc.client.useRefreshToken({
+        state: {
+          refresh_token: rt,
+          ...(tokens.idToken !== undefined ? { id_token: tokens.idToken } : {}),
+          session_state: null,
+          // No `scope`: a narrower stored scope would make the IdP leave out the new ID token.
+          scope: undefined,
+          // Only read back by the library when no new ID token comes; we keep our own profile.
+          profile: { sub: tokens.profile.sub } as LibraryProfile,
+        },
+        ...tokenParams(oidc.config),
+      });
+    } catch (e) {
+      // Never log `e` itself: an ErrorResponse's `form` holds the refresh token.
+      log.debug('refresh failed', { error: errorSummary(e) });
+      if (isInvalidGrant(e)) {
+        session.signedOut('session-expired');
+        return 'session-expired';
       }
+      return this.recover(withoutRefreshToken(tokens));
     }
-    if (result.kind === 'oauth' && result.error === 'invalid_grant') {
-      session.signedOut('session-expired');
-      this.d.onSessionExpired();
-      return 'session-expired';
+    const fresh = tokenResponse(response);
+    try {
+      if (fresh === null) throw new TypeError('unusable token response');
+      let profile = tokens.profile;
+      // The library copies the old ID token into the response when no new one came.
+      const idToken = fresh.id_token !== tokens.idToken ? fresh.id_token : undefined;
+      if (idToken !== undefined) {
+        // OIDC Core §12.2: same iss/sub/aud as the original ID token; no nonce.
+        const verified = await verifyIdToken(idToken, await this.d.keys(), {
+          issuer: oidc.config.issuer,
+          clientId: oidc.config.clientId,
+          algorithms: allowedAlgorithms(oidc.discovery.id_token_signing_alg_values_supported),
+          sub: tokens.profile.sub,
+          now: this.d.now,
+        });
+        profile = verified.profile;
+      }
+      session.signedIn(tokensFrom(fresh, { now: this.d.now(), profile, requestedScope: oidc.config.scope, previous: tokens }));
+      return 'refreshed';
+    } catch (e) {
+      // The IdP accepted (and maybe rotated) the refresh token: the old one is spent.
+      log.debug('refresh answer refused', { error: errorSummary(e) });
+      return this.recover(withoutRefreshToken(tokens));
     }
-    // Network failure (the request may have reached the IdP) or any other answer: never resend.
-    return this.recover(withoutRefreshToken(tokens));
   }
 
   private recover(tokens: Tokens): RefreshOutcome {
@@ -95,11 +117,6 @@ export class Refresher {
     this.d.onRecoveryNeeded();
     return 'recovering';
   }
-}
-
-function withoutRefreshToken(t: Tokens): Tokens {
-  const { refreshToken: _dropped, ...rest } = t;
-  return rest;
 }
 
 /**

@@ -22,6 +22,11 @@ export interface Tokens {
   readonly lastRefreshAt: number | null;
 }
 
+export function withoutRefreshToken(t: Tokens): Tokens {
+  const { refreshToken: _dropped, ...rest } = t;
+  return rest;
+}
+
 export type SessionState =
   | { readonly kind: 'signed-out'; readonly reason: SignedOutReason }
   | { readonly kind: 'signing-in'; readonly previous: SignedOutReason }
@@ -99,9 +104,13 @@ export class Session {
     this.set({ kind: 'signed-in', tokens });
   }
 
+  /**
+   * A refresh request is about to go out: its refresh token leaves memory first, so nothing can
+   * send it a second time (rotation with reuse detection would revoke the grant).
+   */
   refreshing(): void {
     const t = this.tokens();
-    if (t) this.set({ kind: 'refreshing', tokens: t });
+    if (t) this.set({ kind: 'refreshing', tokens: withoutRefreshToken(t) });
   }
 
   recovering(tokens?: Tokens): void {

@@ -7,7 +7,7 @@ import { createContext } from './create-context.ts';
 import { IdbHintStore } from './hint-store.ts';
 import { broadcastTo, handleMessage } from './messages.ts';
 import { owns } from './owns.ts';
-import { FallbackPendingStore, IdbPendingStore } from './pending-store.ts';
+import { IdbPendingBackend } from './pending-idb.ts';
 import { handle } from './router.ts';
 
 export {};
@@ -18,7 +18,7 @@ const ctx = createContext({
   origin: self.location.origin,
   fetch: (input, init) => fetch(input, init),
   now,
-  pending: new FallbackPendingStore(new IdbPendingStore(now)),
+  pending: new IdbPendingBackend(now),
   hint: new IdbHintStore(),
   broadcast: (m) => broadcastTo(self.clients, m),
   refreshTimer: true,

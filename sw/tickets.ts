@@ -2,7 +2,7 @@
  * One-time logout tickets (logout CSRF, BBA residual risks): the SW hands one to a page it
  * controls, and `/logout` acts only when the navigation carries an unused, unexpired ticket.
  */
-import { randomToken } from './oidc.ts';
+import { randomToken } from './random.ts';
 
 export const TICKET_TTL_MS = 60_000;
 

@@ -1,58 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import type { PendingSignin } from '../../sw/pending-store.ts';
 import { fillIdpLogin, openApp, signIn, swSession, waitForApp } from './harness/browser.ts';
 import { attackerCode } from './harness/attacker.ts';
 import { eventually, lastAuthError, useStack } from './harness/fixture.ts';
-
-/** The pending sign-in entries the SW keeps in IndexedDB (page-writable: that is the point). */
-async function pendingEntries(page: Page): Promise<{ db: string; store: string; key: string; value: PendingSignin }[]> {
-  return page.evaluate(async () => {
-    const out: { db: string; store: string; key: string; value: PendingSignin }[] = [];
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open(info.name!);
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const tx = db.transaction(store);
-        const s = tx.objectStore(store);
-        const [keys, values] = await Promise.all(
-          [s.getAllKeys(), s.getAll()].map((r) => new Promise<unknown[]>((res) => (r.onsuccess = () => res(r.result as unknown[])))),
-        );
-        keys!.forEach((k, i) => {
-          const v = values![i] as Partial<PendingSignin> | undefined;
-          if (v && typeof v.codeVerifier === 'string') out.push({ db: info.name!, store, key: String(k), value: v as PendingSignin });
-        });
-      }
-      db.close();
-    }
-    return out;
-  });
-}
-
-/** Writes an entry as page script can: same database and store the SW uses. */
-async function writeEntry(page: Page, db: string, store: string, key: string, value: PendingSignin): Promise<void> {
-  await page.evaluate(
-    async ([dbName, storeName, k, v]) => {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open(dbName);
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
-      });
-      await new Promise<void>((res, rej) => {
-        const tx = db.transaction(storeName, 'readwrite');
-        tx.objectStore(storeName).put(v, k);
-        tx.oncomplete = () => res();
-        tx.onerror = () => rej(tx.error);
-      });
-      db.close();
-    },
-    [db, store, key, value] as const,
-  );
-}
+import { pendingEntries, writeEntry } from './harness/pending-entries.ts';
 
 describe('A2: one-time state, exact redirect URI, query response mode only', () => {
   const f = useStack();
@@ -144,7 +95,7 @@ describe('A2: one-time state, exact redirect URI, query response mode only', () 
     await openApp(attacker, o);
     const [entry] = await pendingEntries(attacker);
     assert.ok(entry, 'the SW keeps the pending sign-in in IndexedDB');
-    await writeEntry(attacker, entry.db, entry.store, entry.key, { ...entry.value, returnTo: 'https://evil.example/phish' });
+    await writeEntry(attacker, entry, entry.key, { ...entry.value, data: { ...(entry.value['data'] as object), returnTo: 'https://evil.example/phish' } });
     await fillIdpLogin(page, o, 'alice');
     await waitForApp(page, o);
     assert.equal(new URL(page.url()).origin, o.appOrigin);
@@ -152,11 +103,11 @@ describe('A2: one-time state, exact redirect URI, query response mode only', () 
   });
 
   describe('A2: pending state planted in IndexedDB by page script (login CSRF) is re-checked', () => {
-    const cases: [string, (e: PendingSignin) => PendingSignin][] = [
-      ['another redirect URI', (e) => ({ ...e, redirectUri: 'https://evil.example/callback' })],
-      ['another client', (e) => ({ ...e, clientId: 'evil-client' })],
-      ['another issuer', (e) => ({ ...e, issuer: 'https://evil.example' })],
-      ['older than 10 minutes', (e) => ({ ...e, createdAt: Date.now() - 11 * 60_000 })],
+    const cases: [string, (e: Record<string, unknown>) => Record<string, unknown>][] = [
+      ['another redirect URI', (e) => ({ ...e, redirect_uri: 'https://evil.example/callback' })],
+      ['another client', (e) => ({ ...e, client_id: 'evil-client' })],
+      ['another issuer', (e) => ({ ...e, authority: 'https://evil.example' })],
+      ['older than 10 minutes', (e) => ({ ...e, created: Math.floor(Date.now() / 1000) - 11 * 60 })],
     ];
     for (const [label, mutate] of cases) {
       test(`A2: planted entry with ${label}: no token request, signed out`, async () => {
@@ -164,24 +115,15 @@ describe('A2: one-time state, exact redirect URI, query response mode only', () 
         const o = f.stack.origins;
         await openApp(page, o);
         const atk = await attackerCode(o);
-        const planted: PendingSignin = mutate({
-          state: atk.req.state,
-          nonce: atk.req.nonce,
-          codeVerifier: atk.req.pkce.verifier,
-          returnTo: '/',
-          createdAt: Date.now(),
-          mode: 'interactive',
-          issuer: o.issuer,
-          clientId: 'todo-spa',
-          redirectUri: `${o.appOrigin}/callback`,
-        });
         // The SW's database exists once /login ran; make sure it does, then plant.
         await page.goto(`${o.appOrigin}/login?returnTo=/`);
         await page.waitForURL((u) => u.origin === o.issuer);
         await openApp(page, o);
         const [real] = await pendingEntries(page);
         assert.ok(real, 'the SW keeps pending sign-ins in IndexedDB');
-        await writeEntry(page, real.db, real.store, planted.state, planted);
+        // The attacker's own state, nonce and verifier, every other field as the SW writes it.
+        const planted = mutate({ ...real.value, id: atk.req.state, nonce: atk.req.nonce, code_verifier: atk.req.pkce.verifier, created: Math.floor(Date.now() / 1000) });
+        await writeEntry(page, real, atk.req.state, planted);
         const before = f.proxy.tokenRequestCount();
         await page.goto(atk.callbackUrl.href);
         await waitForApp(page, o);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleCallback } from '../../sw/handlers/callback.ts';
 import { handleLogin } from '../../sw/handlers/login.ts';
-import type { PendingSignin } from '../../sw/pending-store.ts';
+import { parseStateParam } from '../../sw/signin-state.ts';
 import { APP, CONFIG, ISSUER, fakeFetch, makeCtx, makeKeys, navigation, signIdToken, tokenJson } from './fake-idp.ts';
 
 const keys = await makeKeys();
@@ -20,6 +20,18 @@ async function setup(idTokenClaims: Record<string, unknown> = {}) {
   const state = authorize.searchParams.get('state')!;
   nonce = authorize.searchParams.get('nonce')!;
   return { net, t, state, authorize };
+}
+
+/** The SW restarted (memory gone) and page script rewrote its IndexedDB entry meanwhile. */
+function restartWithTampered(s: Awaited<ReturnType<typeof setup>>, change: (entry: Record<string, unknown>) => Record<string, unknown>) {
+  const key = parseStateParam(s.state).id;
+  const stored = JSON.parse(s.t.pending.entries.get(key) as string) as Record<string, unknown>;
+  s.t.pending.entries.set(key, JSON.stringify(change(stored)));
+  return makeCtx(s.net.fetch, keys, s.t.clock.now, s.t.pending);
+}
+
+function storedEntry(t: ReturnType<typeof makeCtx>, state: string): { data: { returnTo: string } } {
+  return JSON.parse(t.pending.entries.get(parseStateParam(state).id) as string) as { data: { returnTo: string } };
 }
 
 
@@ -54,7 +66,7 @@ test('A2: /login?returnTo=https://evil.example stays on the origin', async () =>
   const { t, net } = await setup();
   const res = await handleLogin(navigation(`${APP}/login?returnTo=https://evil.example`), t.ctx);
   const state = new URL(res.headers.get('Location')!).searchParams.get('state')!;
-  assert.equal((t.pending.entries.get(state) as PendingSignin).returnTo, '/');
+  assert.equal(storedEntry(t, state).data.returnTo, '/');
   assert.equal(net.callsTo(TOKEN).length, 0);
 });
 
@@ -66,7 +78,8 @@ test('A2: a good callback exchanges the code once and redirects to returnTo#', a
   const body = new URLSearchParams(net.callsTo(TOKEN)[0]!.body);
   assert.equal(body.get('grant_type'), 'authorization_code');
   assert.equal(body.get('redirect_uri'), CONFIG.redirectUri);
-  assert.match(body.get('code_verifier')!, /^[A-Za-z0-9_-]{43}$/);
+  // RFC 7636 §4.1: 43-128 unreserved characters; the library's is 96 hex digits (366 random bits).
+  assert.match(body.get('code_verifier')!, /^[A-Za-z0-9\-._~]{43,128}$/);
   assert.equal(t.ctx.session.snapshot().status, 'signed-in');
   assert.equal(t.hint.value?.sub, 'alice');
 });
@@ -87,13 +100,37 @@ test('A2: a forged state -> state_mismatch, no token request', async () => {
   assert.equal(net.callsTo(TOKEN).length, 0);
 });
 
-test('A2: a planted pending entry with a foreign redirect URI -> state_mismatch, no token request', async () => {
-  const { net, t, state } = await setup();
-  const planted = { ...(t.pending.entries.get(state) as PendingSignin), redirectUri: 'https://evil.example/cb' };
-  t.pending.entries.set(state, planted);
-  const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${state}&iss=${encodeURIComponent(ISSUER)}`), t.ctx);
+for (const [label, change] of [
+  ['a foreign redirect URI', (e: Record<string, unknown>) => ({ ...e, redirect_uri: 'https://evil.example/cb' })],
+  ['another client', (e: Record<string, unknown>) => ({ ...e, client_id: 'evil-client' })],
+  ['its own verifier', (e: Record<string, unknown>) => ({ ...e, code_verifier: 'a'.repeat(64) })],
+  ['an added extraTokenParams', (e: Record<string, unknown>) => ({ ...e, extraTokenParams: { redirect_uri: 'https://evil.example/cb' } })],
+  ['a poisoned returnTo', (e: Record<string, unknown>) => ({ ...e, data: { ...(e['data'] as object), returnTo: '/elsewhere' } })],
+] as const) {
+  test(`A2: an entry rewritten with ${label}, then a SW restart -> state_mismatch, no token request`, async () => {
+    const s = await setup();
+    const restarted = restartWithTampered(s, change);
+    const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${encodeURIComponent(s.state)}&iss=${encodeURIComponent(ISSUER)}`), restarted.ctx);
+    assert.equal(location(res), `${APP}/?auth_error=state_mismatch#`);
+    assert.equal(s.net.callsTo(TOKEN).length, 0);
+    assert.equal(restarted.ctx.session.tokens(), undefined);
+  });
+}
+
+test('A2: an untouched entry survives a SW restart and signs in', async () => {
+  const s = await setup();
+  const restarted = restartWithTampered(s, (e) => e);
+  const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${encodeURIComponent(s.state)}&iss=${encodeURIComponent(ISSUER)}`), restarted.ctx);
+  assert.equal(location(res), `${APP}/todos?filter=open#`);
+  assert.equal(s.net.callsTo(TOKEN).length, 1);
+  assert.equal(restarted.ctx.session.snapshot().status, 'signed-in');
+});
+
+test('A2: a state without its commitment is refused even with an untouched entry', async () => {
+  const s = await setup();
+  const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${parseStateParam(s.state).id}&iss=${encodeURIComponent(ISSUER)}`), s.t.ctx);
   assert.equal(location(res), `${APP}/?auth_error=state_mismatch#`);
-  assert.equal(net.callsTo(TOKEN).length, 0);
+  assert.equal(s.net.callsTo(TOKEN).length, 0);
 });
 
 test('A3: iss of another server -> issuer_mismatch, no token request', async () => {

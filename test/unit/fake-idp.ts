@@ -7,7 +7,7 @@ import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type 
 import { createContext } from '../../sw/create-context.ts';
 import type { Ctx } from '../../sw/context.ts';
 import { MemoryHintStore } from '../../sw/context.ts';
-import { MemoryPendingStore } from '../../sw/pending-store.ts';
+import { MemoryPendingBackend } from '../../sw/signin-state.ts';
 import type { Tokens } from '../../sw/session.ts';
 import type { Broadcast } from '../../sw/protocol.ts';
 
@@ -84,14 +84,20 @@ export function fakeFetch(routes: Record<string, Route>, config: unknown = CONFI
 
 export interface TestCtx {
   readonly ctx: Ctx;
-  readonly pending: MemoryPendingStore;
+  readonly pending: MemoryPendingBackend;
   readonly hint: MemoryHintStore;
   readonly broadcasts: Broadcast[];
   readonly clock: { now: number };
 }
 
-export function makeCtx(fetchFn: typeof fetch, keys: Keys, start = Date.now()): TestCtx {
-  const pending = new MemoryPendingStore();
+/**
+ * A context whose every request goes to `fetchFn`: the handlers' own (`ctx.fetch`) and
+ * oidc-client-ts's, which calls the global `fetch` (so this replaces it for the test file; each
+ * file runs in its own process). Passing another context's `pending` is a restarted SW: its
+ * memory is gone, IndexedDB (here a Map) is not.
+ */
+export function makeCtx(fetchFn: typeof fetch, keys: Keys, start = Date.now(), pending = new MemoryPendingBackend()): TestCtx {
+  globalThis.fetch = fetchFn;
   const hint = new MemoryHintStore();
   const broadcasts: Broadcast[] = [];
   const clock = { now: start };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { accessTokenForUse } from '../../sw/refresh.ts';
 import { tokensFrom } from '../../sw/tokens.ts';
 import type { Tokens } from '../../sw/session.ts';
-import { ISSUER, fakeFetch, makeCtx, makeKeys, testTokens, tokenJson, type Route } from './fake-idp.ts';
+import { ISSUER, fakeFetch, makeCtx, makeKeys, signIdToken, testTokens, tokenJson, type Route } from './fake-idp.ts';
 
 const keys = await makeKeys();
 const TOKEN = `${ISSUER}/token`;
@@ -109,4 +109,90 @@ test('tokens: refreshAt is 30 s before expiry, or half the lifetime when that is
   const o = { now: 1_000_000, profile: { sub: 'alice' }, requestedScope: 'openid' };
   assert.equal(tokensFrom({ ...base, expires_in: 300 }, o).refreshAt, 1_000_000 + 270_000);
   assert.equal(tokensFrom({ ...base, expires_in: 2 }, o).refreshAt, 1_000_000 + 1_000);
+});
+
+for (const [label, route] of [
+  ['a 503', () => new Response('busy', { status: 503, headers: { 'Retry-After': '5' } })],
+  ['a 429', () => Response.json({ error: 'slow_down' }, { status: 429 })],
+  ['a 500 with an OAuth error', () => Response.json({ error: 'server_error' }, { status: 500 })],
+  ['a 200 that is not JSON', () => new Response('<html>', { headers: { 'Content-Type': 'application/json' } })],
+] as const) {
+  test(`refresh: ${label} may have reached the IdP: that refresh token is never sent again`, async () => {
+    const { net, t } = setup(route);
+    signedIn(t);
+    assert.equal(await t.ctx.refresher.refresh(), 'recovering');
+    await t.ctx.refresher.refresh();
+    assert.equal(net.callsTo(TOKEN).length, 1);
+    assert.equal(t.ctx.session.tokens()?.refreshToken, undefined);
+    assert.notEqual(t.ctx.session.snapshot().status, 'signed-out');
+    assert.ok(t.broadcasts.some((b) => b.type === 'recovery-needed'));
+    t.ctx.recovery.settled();
+  });
+}
+
+test('refresh: the refresh request carries no scope (a narrower stored one would drop the new ID token)', async () => {
+  const { net, t } = setup(() => tokenJson({ access: 'at-new', refresh: 'rt-2' }));
+  signedIn(t);
+  await t.ctx.refresher.refresh();
+  const body = new URLSearchParams(net.callsTo(TOKEN)[0]!.body);
+  assert.equal(body.get('refresh_token'), 'rt-1');
+  assert.equal(body.get('scope'), null);
+});
+
+test('refresh: the refresh token is out of memory while its request is in flight', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const { t } = setup(async () => {
+    await gate;
+    return tokenJson({ access: 'at-new' });
+  });
+  signedIn(t);
+  const done = t.ctx.refresher.refresh();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(t.ctx.session.state.kind, 'refreshing');
+  assert.equal(t.ctx.session.tokens()?.refreshToken, undefined);
+  release();
+  assert.equal(await done, 'refreshed');
+  // No new refresh token in the answer: the IdP does not rotate, so the old one stays valid.
+  assert.equal(t.ctx.session.tokens()?.refreshToken, 'rt-1');
+});
+
+test('refresh: a new ID token in the answer is verified and updates the profile', async () => {
+  const idToken = await signIdToken(keys, { name: 'Alice Renamed' });
+  const { t } = setup(() => tokenJson({ access: 'at-new', refresh: 'rt-2', idToken }));
+  signedIn(t, { idToken: await signIdToken(keys, {}) });
+  assert.equal(await t.ctx.refresher.refresh(), 'refreshed');
+  assert.equal(t.ctx.session.tokens()?.idToken, idToken);
+  assert.equal(t.ctx.session.tokens()?.profile.name, 'Alice Renamed');
+});
+
+test('refresh: an answer without an ID token keeps the previous one', async () => {
+  const previous = await signIdToken(keys, {});
+  const { t } = setup(() => tokenJson({ access: 'at-new', refresh: 'rt-2' }));
+  signedIn(t, { idToken: previous, profile: { sub: 'alice', name: 'Alice' } });
+  assert.equal(await t.ctx.refresher.refresh(), 'refreshed');
+  assert.equal(t.ctx.session.tokens()?.idToken, previous);
+  assert.equal(t.ctx.session.tokens()?.profile.name, 'Alice');
+});
+
+test('refresh: a new ID token for another user is refused; the spent refresh token is not reused', async () => {
+  const { net, t } = setup(async () => tokenJson({ access: 'at-new', refresh: 'rt-2', idToken: await signIdToken(keys, { sub: 'mallory' }) }));
+  signedIn(t, { idToken: await signIdToken(keys, {}) });
+  assert.equal(await t.ctx.refresher.refresh(), 'recovering');
+  assert.equal(t.ctx.session.tokens()?.refreshToken, undefined);
+  assert.equal(net.callsTo(TOKEN).length, 1);
+  t.ctx.recovery.settled();
+});
+
+test('refresh: discovery down means nothing was sent and the refresh token is kept', async () => {
+  const net = fakeFetch({});
+  const down: typeof fetch = async (input, init) => {
+    if (String(input instanceof Request ? input.url : input).includes('/.well-known/')) throw new TypeError('down');
+    return net.fetch(input, init);
+  };
+  const t = makeCtx(down, keys);
+  signedIn(t);
+  assert.equal(await t.ctx.refresher.refresh(), 'recovering');
+  assert.equal(t.ctx.session.tokens()?.refreshToken, 'rt-1');
+  assert.equal(net.callsTo(TOKEN).length, 0);
 });
