@@ -38,7 +38,14 @@ export interface TokenExchange {
   readonly original: Record<string, unknown> | null;
 }
 
-export type JsonTransform = (body: Record<string, unknown>) => Promise<Record<string, unknown>> | Record<string, unknown>;
+export type JsonTransform = (body: Record<string, unknown>, request: URLSearchParams) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** A canned token endpoint answer given instead of forwarding (the IdP never sees the request). */
+export interface CannedAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
 
 export interface ProxyOptions {
   /** The IdP's issuer: its discovery document names the token endpoint and JWKS URI. */
@@ -68,6 +75,8 @@ export interface InspectingProxy {
   setLocationTransform(t: ((location: URL) => URL | null) | null): void;
   /** Makes every token request fail at the network level (socket destroyed) while set. */
   setTokenNetworkFailure(fail: boolean): void;
+  /** Answers token requests `answer` picks (by their form) itself; null from it forwards. */
+  setTokenAnswer(answer: ((request: URLSearchParams) => CannedAnswer | null) | null): void;
   /** All token, code and verifier strings seen so far (for leak scans). */
   secrets(): string[];
   close(): Promise<void>;
@@ -130,6 +139,7 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
   let jwksTransform: JsonTransform | null = null;
   let hold: Promise<void> | null = null;
   let failTokens = false;
+  let cannedAnswer: ((request: URLSearchParams) => CannedAnswer | null) | null = null;
   let locationTransform: ((location: URL) => URL | null) | null = null;
 
   const upstream = (req: IncomingMessage, url: URL, body: Buffer | null): Promise<IncomingMessage> =>
@@ -170,14 +180,22 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
         req.socket.destroy();
         return;
       }
+      const form = new URLSearchParams(body.toString('utf8'));
+      const canned = cannedAnswer?.(form);
+      if (canned) {
+        tokenExchanges.push({ request: form, status: canned.status, response: parseJson(Buffer.from(canned.body)), original: null });
+        res.writeHead(canned.status, { 'content-type': 'application/json', ...canned.headers, 'content-length': String(Buffer.byteLength(canned.body)) });
+        res.end(canned.body);
+        return;
+      }
       // Ask for identity so the JSON can be read and altered.
       req.headers['accept-encoding'] = 'identity';
       const up = await upstream(req, url, body);
       const raw = await readAll(up);
       const original = parseJson(raw);
       let response = original;
-      if (original && tokenTransform && typeof original['id_token'] === 'string') response = await tokenTransform({ ...original });
-      tokenExchanges.push({ request: new URLSearchParams(body.toString('utf8')), status: up.statusCode ?? 0, response, original });
+      if (original && tokenTransform && typeof original['id_token'] === 'string') response = await tokenTransform({ ...original }, form);
+      tokenExchanges.push({ request: form, status: up.statusCode ?? 0, response, original });
       answer(res, up, response === original ? raw : Buffer.from(JSON.stringify(response)));
       return;
     }
@@ -186,7 +204,7 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
       req.headers['accept-encoding'] = 'identity';
       const up = await upstream(req, url, null);
       const json = parseJson(await readAll(up));
-      const out = json ? await jwksTransform(json) : {};
+      const out = json ? await jwksTransform(json, new URLSearchParams()) : {};
       answer(res, up, Buffer.from(JSON.stringify(out)));
       return;
     }
@@ -248,6 +266,9 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
     },
     setTokenNetworkFailure: (fail) => {
       failTokens = fail;
+    },
+    setTokenAnswer: (a) => {
+      cannedAnswer = a;
     },
     secrets: () => {
       const s = new Set<string>(issuedCodes);
