@@ -5,19 +5,14 @@
  */
 import type { JWTVerifyGetKey } from 'jose';
 import type { VaultConfig } from './config.ts';
+import type { DeploymentProblem } from './deployment-check.ts';
+import type { HintStore } from './hint-store.ts';
 import type { Oidc } from './oidc.ts';
 import type { Broadcast } from './protocol.ts';
-import type { Session } from './session.ts';
 import type { Refresher } from './refresh.ts';
 import type { Recovery } from './recovery.ts';
+import type { Session, Tokens } from './session.ts';
 import type { TicketBook } from './tickets.ts';
-
-/** A non-secret `{sub}` so a restarted SW knows a session may be recoverable. */
-export interface HintStore {
-  get(): Promise<{ readonly sub: string } | null>;
-  set(sub: string): Promise<void>;
-  clear(): Promise<void>;
-}
 
 export interface Ctx {
   /** The SW's own origin (`self.location.origin`). */
@@ -29,25 +24,16 @@ export interface Ctx {
   readonly oidc: () => Promise<Oidc>;
   /** The issuer's JWKS as a jose key resolver (remote in the SW, local in tests). */
   readonly keys: () => Promise<JWTVerifyGetKey>;
+  /** What is wrong with the headers the app's documents are served with (deployment-check.ts). */
+  readonly deployment: () => Promise<DeploymentProblem[]>;
   readonly session: Session;
   readonly hint: HintStore;
   readonly tickets: TicketBook;
   readonly refresher: Refresher;
   readonly recovery: Recovery;
+  /** Revokes the refresh token of tokens nobody may use any more (best effort, never the current grant). */
+  readonly discard: (tokens: Tokens) => void;
   readonly now: () => number;
   readonly fetch: typeof fetch;
   readonly broadcast: (message: Broadcast) => Promise<void>;
-}
-
-export class MemoryHintStore implements HintStore {
-  value: { sub: string } | null = null;
-  async get() {
-    return this.value;
-  }
-  async set(sub: string) {
-    this.value = { sub };
-  }
-  async clear() {
-    this.value = null;
-  }
 }

@@ -1,22 +1,31 @@
 /**
- * Builds the `Ctx` and ties the session's transitions to their side effects: broadcast to every
- * tab, the `{sub}` hint, the recovery timer and the proactive refresh timer.
+ * Builds the `Ctx` and ties the session's transitions to their side effects, one named listener
+ * each (session-listeners.ts): every tab is told, the `{sub}` hint follows, the proactive refresh
+ * timer is armed, recovery timers are cleared once it is over.
  */
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { configLoader } from './config.ts';
-import type { Ctx, HintStore } from './context.ts';
+import { connectivity } from './connectivity.ts';
+import type { Ctx } from './context.ts';
+import { deploymentCheck } from './deployment-check.ts';
+import type { HintStore } from './hint-store.ts';
+import { errorSummary, logger } from './log.ts';
 import { oidcLoader } from './oidc.ts';
-import type { PendingBackend } from './signin-state.ts';
 import type { Broadcast } from './protocol.ts';
+import { randomToken } from './random.ts';
 import { Recovery } from './recovery.ts';
 import { Refresher } from './refresh.ts';
-import { Session } from './session.ts';
+import { Session, type Tokens } from './session.ts';
+import { broadcastChanges, followHint, refreshAhead, settleRecovery } from './session-listeners.ts';
+import type { PendingBackend } from './signin-state.ts';
 import { TicketBook } from './tickets.ts';
 
 export interface ContextDeps {
   readonly origin: string;
   readonly fetch: typeof fetch;
   readonly now: () => number;
+  /** The browser's own idea of being online (`navigator.onLine`). */
+  readonly online: () => boolean;
   /** Where pending sign-ins persist across SW restarts (IndexedDB; a Map in tests). */
   readonly pending: PendingBackend;
   readonly hint: HintStore;
@@ -27,9 +36,7 @@ export interface ContextDeps {
   readonly refreshTimer?: boolean;
 }
 
-function randomId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
+const log = logger('context');
 
 export function createContext(d: ContextDeps): Ctx {
   const config = configLoader(d.origin, d.fetch);
@@ -41,51 +48,39 @@ export function createContext(d: ContextDeps): Ctx {
       jwks ??= createRemoteJWKSet(new URL((await oidc()).discovery.jwks_uri));
       return jwks;
     });
-  const session = new Session();
-  const recovery = new Recovery({ session, hint: d.hint, broadcast: d.broadcast, now: d.now });
-  const refresher = new Refresher({
-    session,
-    oidc,
-    keys,
-    now: d.now,
-    onRecoveryNeeded: () => recovery.needed(),
-  });
+  const session = new Session(d.now);
+  const reach = connectivity({ issuer: async () => (await config()).issuer, fetch: d.fetch, online: d.online });
+  const recovery = new Recovery({ session, hint: d.hint, broadcast: d.broadcast, connectivity: reach });
+  const discard = (t: Tokens): void => {
+    const rt = t.refreshToken;
+    // Same user: the tokens may share a grant with the current session, and revoking a refresh
+    // token revokes its whole grant (oidc-provider, RFC 7009 §2.1): dropping them is enough.
+    if (rt === undefined || session.user()?.sub === t.profile.sub) return;
+    void oidc()
+      .then((o) => (o.discovery.revocation_endpoint !== undefined ? o.client.revokeToken(rt, 'refresh_token') : undefined))
+      .catch((e: unknown) => log.debug('revoking dropped tokens failed', { error: errorSummary(e) }));
+  };
+  const refresher = new Refresher({ session, oidc, keys, now: d.now, connectivity: reach, recovery, discard });
   const ctx: Ctx = {
     origin: d.origin,
-    instanceId: randomId(),
+    instanceId: randomToken().slice(0, 16),
     config,
     oidc,
     keys,
+    deployment: deploymentCheck(d.origin, d.fetch),
     session,
     hint: d.hint,
     tickets: new TicketBook(d.now),
     refresher,
     recovery,
+    discard,
     now: d.now,
     fetch: d.fetch,
     broadcast: d.broadcast,
   };
-
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  let lastSent = '';
-  session.onChange((state) => {
-    if (state.kind === 'signed-in' || state.kind === 'signed-out') recovery.settled();
-    if (state.kind === 'signed-in') void d.hint.set(state.tokens.profile.sub).catch(() => undefined);
-    if (state.kind === 'signed-out' && (state.reason === 'signed-out' || state.reason === 'session-expired')) {
-      void d.hint.clear().catch(() => undefined);
-    }
-    if (refreshTimer !== undefined) clearTimeout(refreshTimer);
-    refreshTimer = undefined;
-    if (d.refreshTimer && state.kind === 'signed-in' && state.tokens.refreshToken !== undefined) {
-      // While the SW is alive, refresh ahead of use so the first call after a pause is not slowed.
-      const due = Math.max(1_000, state.tokens.refreshAt - d.now());
-      refreshTimer = setTimeout(() => void refresher.refresh(), due);
-    }
-    const snapshot = session.snapshot();
-    const key = JSON.stringify(snapshot);
-    if (key === lastSent) return;
-    lastSent = key;
-    void d.broadcast({ v: 1, marker: 'sw-token-vault', type: 'session-changed', session: snapshot, swInstanceId: ctx.instanceId });
-  });
+  session.onChange(settleRecovery(recovery));
+  session.onChange(followHint(d.hint));
+  if (d.refreshTimer) session.onChange(refreshAhead(refresher, d.now));
+  session.onChange(broadcastChanges(session, d.broadcast, () => ctx.instanceId));
   return ctx;
 }

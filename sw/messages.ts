@@ -12,21 +12,22 @@ export interface WorkerOps {
   skipWaiting(): Promise<void>;
 }
 
-export async function answer(req: PageRequest, ctx: Ctx, ops: WorkerOps): Promise<Reply> {
+export async function answer(req: PageRequest, ctx: Pick<Ctx, 'session' | 'recovery' | 'refresher' | 'tickets' | 'instanceId'>, ops: WorkerOps): Promise<Reply> {
   const ok = <T extends PageRequestType>(result: ResultMap[T]): Reply<T> => ({ v: 1, id: req.id, ok: true, result });
   switch (req.type) {
     case 'hello': {
-      const path = ctx.session.tokens()
-        ? undefined
-        : ((await ctx.recovery.maybeStart(req.believedSignedIn)) ?? ctx.recovery.reofferToNewPage());
+      await ctx.recovery.maybeStart(req.believedSignedIn);
+      const path = ctx.recovery.offer();
       const result: ResultMap['hello'] = { session: ctx.session.snapshot(), swInstanceId: ctx.instanceId };
       return ok<'hello'>(path ? { ...result, silentRecoveryPath: path } : result);
     }
     case 'heartbeat': {
-      // A restarted SW learns from the hint that a session may be recoverable.
-      const path = ctx.session.tokens() ? undefined : await ctx.recovery.maybeStart(false);
-      if (path) ctx.recovery.announce();
-      return ok<'heartbeat'>({ ...ctx.session.snapshot(), swInstanceId: ctx.instanceId });
+      // A restarted SW learns from the hint that a session may be recoverable; one waiting for
+      // the IdP or the network tries now (the page sends one when it comes back online or into view).
+      await ctx.recovery.maybeStart(false);
+      ctx.recovery.nudge();
+      ctx.refresher.nudge();
+      return ok<'heartbeat'>({ session: ctx.session.snapshot(), swInstanceId: ctx.instanceId });
     }
     case 'claim':
       await ops.claim();
@@ -53,7 +54,7 @@ export async function handleMessage(
   data: unknown,
   port: MessagePort | undefined,
   sender: () => Promise<SenderFacts>,
-  ctx: Ctx,
+  ctx: Parameters<typeof answer>[1] & Pick<Ctx, 'origin'>,
   ops: WorkerOps,
 ): Promise<void> {
   if (!port) return; // no way to answer: ignore (broadcast-style messages are not accepted)

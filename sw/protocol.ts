@@ -21,21 +21,36 @@ export interface UserProfile {
   readonly email?: string;
 }
 
-/** Why the SW holds no session. */
+/**
+ * Why the SW holds no session. An outage (IdP, API or network down) is never one of them: the
+ * session then stays `recovering` or `signed-in` with a `connection` that says what is wrong.
+ */
 export type SignedOutReason =
   | 'never-signed-in'
   | 'signed-out' // the user signed out (this tab or another)
   | 'session-expired' // refresh answered invalid_grant, or prompt=none answered login_required
-  | 'recovery-failed'; // silent re-authentication could not complete (IdP down, blocked, ...)
+  | 'interaction-required'; // the IdP wants the user (consent, MFA, ...): "Continue as <name>"
+
+/** Whether the SW can reach the IdP right now (it retries by itself while it cannot). */
+export type Connection = 'ok' | 'offline' | 'idp-unreachable';
 
 export type SessionSnapshot =
   | {
       readonly status: 'signed-out';
-      readonly reason: SignedOutReason;
+      readonly reason: Exclude<SignedOutReason, 'interaction-required'>;
     }
   | {
-      /** The SW has no tokens but believes a session can come back without user action. */
+      /** Nothing happens by itself until the user acts; `user` names who would continue. */
+      readonly status: 'signed-out';
+      readonly reason: 'interaction-required';
+      readonly user: UserProfile;
+    }
+  | {
+      /** The SW has no usable token but the session comes back without user action. */
       readonly status: 'recovering';
+      readonly connection: Connection;
+      /** Who is coming back, when the SW knows (not after a restart: the hint holds only `sub`). */
+      readonly user?: UserProfile;
     }
   | {
       readonly status: 'signed-in';
@@ -45,6 +60,8 @@ export type SessionSnapshot =
       readonly accessTokenExpiresAt: number;
       /** Epoch milliseconds of the last successful refresh, or null when none happened yet. */
       readonly lastRefreshAt: number | null;
+      /** Not `ok`: the next refresh waits for the IdP; the access token still works until it expires. */
+      readonly connection: Connection;
     };
 
 /** Stable error codes crossing the protocol. Tests assert these, never the message text. */
@@ -74,7 +91,11 @@ export interface HelloRequest extends RequestBase<'hello'> {
   /** The page believed it was signed in (from a previous load); lets the SW decide to recover. */
   readonly believedSignedIn: boolean;
 }
-/** Visible pages send this every ~20 s so Chromium does not stop the SW while it is in use. */
+/**
+ * Visible pages send this every ~20 s so Chromium does not stop the SW while it is in use, and
+ * at once when the page becomes visible or the browser comes back online: a SW waiting for the
+ * IdP or the network retries now.
+ */
 export type HeartbeatRequest = RequestBase<'heartbeat'>;
 /** Take control of an uncontrolled page (first load, Shift+Reload) with clients.claim(). */
 export type ClaimRequest = RequestBase<'claim'>;
@@ -86,9 +107,7 @@ export interface RecoveryResultRequest extends RequestBase<'recovery-result'> {
 }
 
 /** Answer to `recovery-result`. */
-export interface RecoveryResult {
-  readonly session: SessionSnapshot;
-  readonly swInstanceId: string;
+export interface RecoveryResult extends SessionResult {
   /**
    * Set when the silent iframe could not finish (login/consent/interaction_required: also what
    * blocked third-party cookies look like): the page may make ONE top-level `prompt=none`
@@ -112,17 +131,21 @@ export type PageRequestType = PageRequest['type'];
 /** The result type of each request, by request type. */
 export interface ResultMap {
   hello: HelloResult;
-  heartbeat: SessionSnapshot & { readonly swInstanceId: string };
+  heartbeat: SessionResult;
   claim: { readonly claimed: true };
   'logout-ticket': { readonly ticket: string };
   'recovery-result': RecoveryResult;
   'skip-waiting': { readonly accepted: true };
 }
 
-export interface HelloResult {
+/** The session as the SW sees it now. */
+export interface SessionResult {
   readonly session: SessionSnapshot;
   /** Random per SW start; changes when the browser stopped and restarted the worker. */
   readonly swInstanceId: string;
+}
+
+export interface HelloResult extends SessionResult {
   /**
    * When set, the page must open a hidden same-origin iframe at this same-origin path so the SW
    * can run a `prompt=none` re-authentication (the SW cannot create frames itself).
@@ -159,9 +182,10 @@ export type Broadcast =
  * (`{ code, message }`, `Content-Type: application/json`).
  */
 export type SwFetchErrorCode =
-  | 'idp_request_refused' // 403: page scripts may not talk to the IdP's origin (STANDARDS A9)
+  | 'idp_request_refused' // 403: page scripts may not talk to the IdP (STANDARDS A9)
   | 'config_invalid' // 503: the SW's /config.json is missing or invalid
-  | 'sw_internal'; // 500: unexpected failure inside the SW
+  | 'session_reconnecting' // 503: no usable token until the IdP or the network is back (retry later)
+  | 'api_redirect_refused'; // 502: an allow-listed API answered a redirect; bearer requests never follow one
 
 export interface SwFetchError {
   readonly code: SwFetchErrorCode;
@@ -183,4 +207,5 @@ export type AuthErrorCode =
   | 'id_token_invalid' // signature, iss, aud, exp, nonce or alg check failed
   | 'idp_unreachable' // network failure talking to the IdP
   | 'idp_error' // any other error the IdP reported
-  | 'config_invalid'; // the SW's /config.json is missing or invalid
+  | 'config_invalid' // the SW's /config.json is missing or invalid
+  | 'insecure_deployment'; // the app is served without its security headers (CSP, COOP): sign-in refused

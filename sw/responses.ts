@@ -24,7 +24,12 @@ export function authErrorRedirect(code: AuthErrorCode, base: string): Response {
   return redirect(`/?auth_error=${encodeURIComponent(code)}`, base);
 }
 
-const STATUS: Record<SwFetchErrorCode, number> = { idp_request_refused: 403, config_invalid: 503, sw_internal: 500 };
+const STATUS: Record<SwFetchErrorCode, number> = {
+  idp_request_refused: 403,
+  config_invalid: 503,
+  session_reconnecting: 503,
+  api_redirect_refused: 502,
+};
 
 export function jsonError(code: SwFetchErrorCode, message: string): Response {
   const body: SwFetchError = { code, message };

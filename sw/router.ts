@@ -7,6 +7,9 @@ import { handleLogout } from './handlers/logout.ts';
 import { handleSilentDone } from './handlers/silent-done.ts';
 import { SW_ROUTES, type OwnedKind } from './owns.ts';
 import { htmlPage } from './html.ts';
+import { errorSummary, logger } from './log.ts';
+
+const log = logger('router');
 
 export async function handle(request: Request, kind: OwnedKind, ctx: Ctx): Promise<Response> {
   if (kind === 'cross-origin-script') return handleCrossOrigin(request, ctx);
@@ -21,8 +24,9 @@ export async function handle(request: Request, kind: OwnedKind, ctx: Ctx): Promi
       case SW_ROUTES.silentDone:
         return await handleSilentDone(request, ctx);
     }
-  } catch {
-    // fall through: a navigation must always get a page
+  } catch (e) {
+    // A navigation must always get a page; the cause goes to the (opt-in) debug log.
+    log.debug('handler failed', { error: errorSummary(e) });
   }
   return htmlPage({
     title: 'Error',

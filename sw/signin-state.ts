@@ -33,6 +33,8 @@ export type SigninMode = 'interactive' | 'silent' | 'top-silent';
 export interface SigninData {
   readonly returnTo: string;
   readonly mode: SigninMode;
+  /** Silent attempts only: the session generation they belong to (handlers/login.ts `generationId`). */
+  readonly gen?: string;
 }
 
 /** A consumed, verified sign-in: what the callback may act on. */
@@ -73,7 +75,7 @@ interface Committed {
 /** base64url SHA-256 of the entry's committed fields, in a fixed order. */
 export function commitment(s: Committed): Promise<string> {
   const d = (s.data ?? {}) as Partial<Record<keyof SigninData, unknown>>;
-  return sha256(JSON.stringify(['v1', s.id, s.code_verifier, s.nonce, s.created, d.returnTo, d.mode]));
+  return sha256(JSON.stringify(['v1', s.id, s.code_verifier, s.nonce, s.created, d.returnTo, d.mode, d.gen ?? null]));
 }
 
 /** The library's separator between its state id and `url_state` in the `state` parameter. */
@@ -137,6 +139,7 @@ export async function verifyEntry(
   if (typeof d !== 'object' || d === null || typeof d.mode !== 'string' || !MODES.has(d.mode)) {
     throw new PendingError('pending-malformed', 'data');
   }
+  if (d.gen !== undefined && (typeof d.gen !== 'string' || d.gen.length > 64)) throw new PendingError('pending-malformed', 'data.gen');
   const protocol = {
     authority: config.issuer,
     client_id: config.clientId,
@@ -154,7 +157,11 @@ export async function verifyEntry(
   if (expected === undefined || expected !== (await commitment({ id: key, code_verifier: verifier, nonce, created, data }))) {
     throw new PendingError('pending-mismatch', 'entry does not match the state sent to the IdP');
   }
-  const signinData: SigninData = { returnTo: safeReturnTo(d.returnTo), mode: d.mode as SigninMode };
+  const signinData: SigninData = {
+    returnTo: safeReturnTo(d.returnTo),
+    mode: d.mode as SigninMode,
+    ...(typeof d.gen === 'string' ? { gen: d.gen } : {}),
+  };
   const storage = JSON.stringify({
     id: key,
     data: signinData,

@@ -18,6 +18,7 @@ const ctx = createContext({
   origin: self.location.origin,
   fetch: (input, init) => fetch(input, init),
   now,
+  online: () => self.navigator.onLine,
   pending: new IdbPendingBackend(now),
   hint: new IdbHintStore(),
   broadcast: (m) => broadcastTo(self.clients, m),

@@ -16,6 +16,8 @@ export const AUTH_ERROR_TEXT: Record<AuthErrorCode, string> = {
   idp_unreachable: 'The sign-in service could not be reached. Check your connection and try again.',
   idp_error: 'The sign-in service reported a problem. Please try again in a moment.',
   config_invalid: 'This app is not set up correctly, so signing in is not possible right now.',
+  insecure_deployment:
+    'Signing in is switched off: this site is served without the security headers that keep your sign-in safe. If you run this site, serve it with the headers `npm run headers` writes (README, "Deploying").',
 };
 
 type Unavailable = Extract<VaultStatus, { kind: 'unavailable' }>['reason'];

@@ -1,4 +1,4 @@
-import type { AuthErrorCode, SignedOutReason, UserProfile } from '../../sw/protocol.ts';
+import type { AuthErrorCode, Connection, SignedOutReason, UserProfile } from '../../sw/protocol.ts';
 import { AUTH_ERROR_TEXT, LOAD_ERROR_TEXT, noticeText, UNAVAILABLE_TEXT } from './messages.ts';
 import type { TodoApiErrorCode } from './todo-api.ts';
 import type { TodosSnapshot, TodoView } from './todos-controller.ts';
@@ -20,6 +20,8 @@ export type MainView =
   | { readonly kind: 'starting' }
   | { readonly kind: 'unavailable'; readonly text: string }
   | { readonly kind: 'signed-out'; readonly expired: boolean }
+  /** The IdP wants the user before the session can come back: one action, "Continue as <name>". */
+  | { readonly kind: 'continue'; readonly name: string | undefined }
   | { readonly kind: 'recovering' }
   | { readonly kind: 'signing-out' }
   | { readonly kind: 'loading' }
@@ -49,7 +51,13 @@ export interface Screen {
 
 const SIGNED_OUT_TEXT: Partial<Record<SignedOutReason, string>> = {
   'signed-out': 'You have signed out.',
-  'recovery-failed': 'Your session could not be restored automatically. Please sign in again.',
+};
+
+/** What the session's connection means for the user while it comes back by itself. */
+const RECOVERING_TEXT: Record<Connection, string> = {
+  ok: 'Reconnecting your session…',
+  'idp-unreachable': 'The sign-in service is not answering. Reconnecting by itself as soon as it is back…',
+  offline: 'Reconnecting your session once you are back online…',
 };
 
 export function deriveScreen(i: ScreenInput): Screen {
@@ -70,6 +78,9 @@ export function deriveScreen(i: ScreenInput): Screen {
   const t = i.todos;
   if (i.signingOut) return { main: { kind: 'signing-out' }, bar: { kind: 'hidden' }, banners };
 
+  if (session.status === 'signed-out' && session.reason === 'interaction-required') {
+    return { main: { kind: 'continue', name: session.user.name ?? session.user.email }, bar: { kind: 'hidden' }, banners };
+  }
   const expired = (session.status === 'signed-out' && session.reason === 'session-expired') || (session.status !== 'signed-out' && t.sessionExpired);
   if (expired || session.status === 'signed-out') {
     const text = expired ? LOAD_ERROR_TEXT.unauthorized : session.status === 'signed-out' ? SIGNED_OUT_TEXT[session.reason] : undefined;
@@ -79,7 +90,7 @@ export function deriveScreen(i: ScreenInput): Screen {
 
   const offline = !i.online || (t.state.kind === 'error' && t.state.code === 'offline');
   if (offline) banners.push({ key: 'offline', tone: 'warning', text: 'You are offline. Changes cannot be saved until the connection is back.' });
-  if (session.status === 'recovering') banners.push({ key: 'recovering', tone: 'info', text: 'Reconnecting your session…' });
+  if (session.status === 'recovering') banners.push({ key: 'recovering', tone: 'info', text: RECOVERING_TEXT[session.connection] });
   if (i.signOutFailed) banners.push({ key: 'sign-out-failed', tone: 'error', text: 'Signing out did not work. Please try again.', action: { kind: 'dismiss', label: 'Dismiss' } });
   if (t.readOnly) banners.push({ key: 'read-only', tone: 'info', text: 'View only: your sign-in allows reading your todos but not changing them.' });
   if (t.notice && t.notice.code !== 'unauthorized') {

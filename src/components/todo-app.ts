@@ -159,6 +159,11 @@ export class TodoApp extends LightElement {
         return m.expired
           ? html`<section class="card"><h2>Your session has expired</h2><p>Your todos are safe. Sign in again to continue right where you were.</p></section>`
           : html`<section class="card"><h2>Your todos, in one calm place</h2><p>Sign in to see, add and tick off your todos. They are kept for you on any device you sign in from.</p></section>`;
+      case 'continue':
+        return html`<section class="card"><h2>Welcome back</h2>
+          <p>The sign-in service needs you to confirm before your session can continue.</p>
+          <p><a class="button primary" href=${this.vault?.signInHref() ?? '/login'}>${m.name ? `Continue as ${m.name}` : 'Continue'}</a></p>
+        </section>`;
       case 'signing-out':
         return html`<p class="card muted" aria-busy="true">Signing you out…</p>`;
       case 'recovering':

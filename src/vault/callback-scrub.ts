@@ -11,19 +11,23 @@
  */
 import type { AuthErrorCode } from '../../sw/protocol.ts';
 
-const AUTH_ERRORS: ReadonlySet<string> = new Set<AuthErrorCode>([
-  'access_denied',
-  'login_required',
-  'interaction_required',
-  'state_mismatch',
-  'issuer_mismatch',
-  'bad_callback',
-  'token_exchange_failed',
-  'id_token_invalid',
-  'idp_unreachable',
-  'idp_error',
-  'config_invalid',
-]);
+/** Every code, by construction: a code added to the protocol without one here fails to compile. */
+const AUTH_ERRORS: ReadonlySet<string> = new Set(
+  Object.keys({
+    access_denied: true,
+    login_required: true,
+    interaction_required: true,
+    state_mismatch: true,
+    issuer_mismatch: true,
+    bad_callback: true,
+    token_exchange_failed: true,
+    id_token_invalid: true,
+    idp_unreachable: true,
+    idp_error: true,
+    config_invalid: true,
+    insecure_deployment: true,
+  } satisfies Record<AuthErrorCode, true>),
+);
 
 export interface ScrubResult {
   /** The page was an uncontrolled `/callback` carrying a code: sign in again once controlled. */

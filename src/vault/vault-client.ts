@@ -163,7 +163,8 @@ class VaultClient implements Vault {
   /** Tracks the signed-in `sub` (non-secret) so a recovered session for someone else is noticed. */
   #noteSession(s: SessionSnapshot): void {
     if (s.status === 'recovering') return;
-    const sub = s.status === 'signed-in' ? s.user.sub : null;
+    // "Continue as <name>" is still that user's session, waiting for them: nothing to drop.
+    const sub = s.status === 'signed-in' || (s.status === 'signed-out' && s.reason === 'interaction-required') ? s.user.sub : null;
     const previousSub = readTab(BELIEF_KEY);
     writeTab(BELIEF_KEY, sub);
     if (sub !== null) writeTab(TOP_LEVEL_KEY, null);
@@ -270,7 +271,9 @@ class VaultClient implements Vault {
       }
     };
     setInterval(beat, HEARTBEAT_MS);
+    // Coming back into view or online: a SW waiting for the IdP or the network retries at once.
     document.addEventListener('visibilitychange', beat);
+    addEventListener('online', beat);
   }
 }
 

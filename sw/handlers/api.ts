@@ -2,17 +2,23 @@
  * Bearer injection (STANDARDS A5, A6) for script requests on the API allow-list: the SW sets
  * `Authorization` (overwriting any page-set value). On a 401 with `error="invalid_token"` it
  * refreshes once and replays once, from a clone made before the first send so bodies replay.
+ *
+ * Bearer requests never follow redirects (finding 5): the browser keeps a SW-set
+ * `Authorization` header on a same-origin redirect, which could lead off the path prefix.
  */
 import type { Ctx } from '../context.ts';
-import { accessTokenForUse } from '../refresh.ts';
+import { accessTokenForUse, type TokenForUse } from '../refresh.ts';
+import { jsonError } from '../responses.ts';
 
-/** How long an API call may wait for a refresh or a silent recovery before going out as is. */
+type ApiCtx = Pick<Ctx, 'session' | 'refresher' | 'recovery' | 'now' | 'fetch'>;
+
+/** How long an API call may wait for a refresh or a silent recovery before it is answered. */
 export const API_WAIT_MS = 10_000;
 
 function withBearer(request: Request, token: string): Request {
   const headers = new Headers(request.headers);
   headers.set('Authorization', `Bearer ${token}`);
-  return new Request(request, { headers });
+  return new Request(request, { headers, redirect: 'manual' });
 }
 
 /** RFC 6750 §3: `WWW-Authenticate: Bearer …, error="invalid_token"`. */
@@ -22,18 +28,44 @@ export function isInvalidToken(res: Response): boolean {
   return /^\s*Bearer\b/i.test(h) && /\berror\s*=\s*"?invalid_token"?/i.test(h);
 }
 
+/** What the page gets for a redirect it did not ask to see, given how it asked (Fetch §4.4). */
+function redirected(page: Request, res: Response): Response {
+  if (res.type !== 'opaqueredirect' || page.redirect === 'manual') return res;
+  if (page.redirect === 'error') return Response.error();
+  return jsonError('api_redirect_refused', 'the API answered a redirect; requests with a token do not follow redirects');
+}
+
+const reconnecting = () => jsonError('session_reconnecting', 'the session is reconnecting; try again shortly');
+
 /** A network failure rejects, exactly as the page's own fetch would (the page sees a TypeError). */
-export async function handleApi(request: Request, ctx: Ctx): Promise<Response> {
+export async function handleApi(request: Request, ctx: ApiCtx): Promise<Response> {
   // A restarted SW with a session hint: start recovery now rather than send a tokenless call.
-  if (ctx.session.state.kind === 'signed-out' && (await ctx.recovery.maybeStart(false))) ctx.recovery.announce();
-  const token = await accessTokenForUse(ctx, API_WAIT_MS);
-  if (token === undefined) return ctx.fetch(request);
+  await ctx.recovery.maybeStart(false);
+  ctx.recovery.nudge();
+  ctx.refresher.nudge();
+  const use = await accessTokenForUse(ctx, API_WAIT_MS);
+  if (use.kind === 'none') return ctx.fetch(request);
+  if (use.kind === 'reconnecting') return reconnecting();
   const replay = request.clone();
-  const first = await ctx.fetch(withBearer(request, token));
-  if (!isInvalidToken(first)) return first;
-  // Someone else may already have refreshed while this request was in flight.
-  if (ctx.session.tokens()?.accessToken === token) await ctx.refresher.refresh();
-  const next = await accessTokenForUse(ctx, API_WAIT_MS);
-  if (next === undefined || next === token) return first;
-  return ctx.fetch(withBearer(replay, next));
+  const first = await ctx.fetch(withBearer(request, use.token));
+  if (!isInvalidToken(first)) return redirected(request, first);
+  const next = await afterInvalidToken(ctx, use);
+  if (next.kind === 'reconnecting') return reconnecting();
+  if (next.kind === 'none' || next.token === use.token) return first;
+  return redirected(request, await ctx.fetch(withBearer(replay, next.token)));
+}
+
+/**
+ * The API refused `used`. At most one refresh per access token, and none for a token that a
+ * refresh on a 401 made (finding 6): N calls to an endpoint that always answers 401 cost one
+ * refresh, not N. Someone else may already have refreshed while this request was in flight.
+ */
+async function afterInvalidToken(ctx: ApiCtx, used: Extract<TokenForUse, { kind: 'token' }>): Promise<TokenForUse> {
+  const current = ctx.session.tokens();
+  if (current?.accessToken === used.token) {
+    if (used.tokens.fromInvalidTokenRetry === true) return { kind: 'none' };
+    const outcome = await ctx.refresher.refresh({ afterInvalidToken: true });
+    if (outcome === 'postponed' || outcome === 'recovering') return { kind: 'reconnecting' };
+  }
+  return accessTokenForUse(ctx, API_WAIT_MS);
 }

@@ -15,10 +15,14 @@ import type { AuthErrorCode } from '../protocol.ts';
 import { SW_ROUTES } from '../owns.ts';
 import { authErrorRedirect, redirect } from '../responses.ts';
 import { parseStateParam, PendingError, type SigninMode, type VerifiedSignin } from '../signin-state.ts';
+import type { Tokens } from '../session.ts';
 import { tokensFrom } from '../tokens.ts';
+import { generationId } from './login.ts';
 
-type CallbackCtx = Pick<Ctx, 'origin' | 'oidc' | 'keys' | 'session' | 'recovery' | 'now'>;
-type Outcome = { readonly ok: true; readonly signin: VerifiedSignin } | { readonly ok: false; readonly code: AuthErrorCode; readonly mode?: SigninMode };
+type CallbackCtx = Pick<Ctx, 'origin' | 'instanceId' | 'oidc' | 'keys' | 'session' | 'recovery' | 'now' | 'discard'>;
+type Outcome =
+  | { readonly ok: true; readonly signin: VerifiedSignin; readonly tokens: Tokens }
+  | { readonly ok: false; readonly code: AuthErrorCode; readonly mode?: SigninMode };
 
 const log = logger('callback');
 
@@ -95,29 +99,39 @@ async function complete(request: Request, ctx: CallbackCtx): Promise<Outcome> {
     log.debug('ID token refused', { error: errorSummary(e) });
     return fail('id_token_invalid');
   }
-  ctx.session.signedIn(tokensFrom(tokens, { now: ctx.now(), profile, requestedScope: oidc.config.scope }));
-  return { ok: true, signin };
+  return { ok: true, signin, tokens: tokensFrom(tokens, { now: ctx.now(), profile, requestedScope: oidc.config.scope }) };
+}
+
+/**
+ * Who may use a new sign-in's tokens. An interactive one is the user's intent: it replaces any
+ * session, and another user's tokens are revoked (finding 2: `/login` itself changed nothing).
+ * A silent one answers a recovery: only the generation that started it may take it (or a
+ * restarted SW still recovering); a late answer, after a sign-out or another sign-in, is
+ * dropped and revoked (finding 1).
+ */
+function apply(ctx: CallbackCtx, signin: VerifiedSignin, tokens: Tokens): void {
+  const { session } = ctx;
+  const previous = session.tokens();
+  const gen = signin.data.gen;
+  const recovering = session.state.kind === 'recovering';
+  // Another instance's attempt (the SW restarted meanwhile) is fine while this one still recovers.
+  const ours = gen === undefined || gen === generationId(ctx) || !gen.startsWith(`${ctx.instanceId}:`);
+  if (signin.data.mode !== 'interactive' && !(recovering && ours)) return ctx.discard(tokens);
+  if (signin.data.mode !== 'interactive' && session.user()?.sub === tokens.profile.sub) {
+    session.resumed(session.generation, tokens, 'recovering');
+    return;
+  }
+  session.started(tokens);
+  if (previous && previous.profile.sub !== tokens.profile.sub) ctx.discard(previous);
 }
 
 function finish(ctx: CallbackCtx, outcome: Outcome): Response {
   const mode = outcome.ok ? outcome.signin.data.mode : outcome.mode;
-  if (mode === 'silent') {
-    if (!outcome.ok) {
-      const needsInteraction = outcome.code === 'login_required' || outcome.code === 'interaction_required';
-      ctx.recovery.silentFailed(needsInteraction);
-    }
-    // The iframe ends on a SW-made page; the page learns the result from the SW, not the URL.
-    return redirect(SW_ROUTES.silentDone, ctx.origin);
-  }
+  if (outcome.ok) apply(ctx, outcome.signin, outcome.tokens);
+  else if (mode === 'silent' || mode === 'top-silent') ctx.recovery.failed(mode, outcome.code);
+  // The iframe ends on a SW-made page; the page learns the result from the SW, not the URL.
+  if (mode === 'silent') return redirect(SW_ROUTES.silentDone, ctx.origin);
   if (outcome.ok) return redirect(outcome.signin.data.returnTo, ctx.origin);
-  if (mode === 'top-silent') {
-    // Only a login_required from the top-level attempt means the IdP session is gone.
-    // (Also when the SW restarted during the round trip and holds nothing.)
-    if (!ctx.session.tokens()) {
-      ctx.session.signedOut(outcome.code === 'login_required' ? 'session-expired' : 'recovery-failed');
-    }
-    return authErrorRedirect(outcome.code, ctx.origin);
-  }
-  ctx.session.signInFailed();
+  // A failed sign-in leaves whatever session there was as it was.
   return authErrorRedirect(outcome.code, ctx.origin);
 }

@@ -4,13 +4,21 @@
  * state goes to memory and IndexedDB (signin-state.ts) so a SW stopped while the user is at the
  * IdP can still finish; the `state` sent carries a commitment to that entry, so a rewritten one
  * is refused at the callback.
+ *
+ * It never changes the session: any site can navigate a tab here (finding 2), so a live session
+ * stays until a new sign-in has succeeded (handlers/callback.ts decides what replaces what).
  */
 import type { Ctx } from '../context.ts';
 import { ConfigError } from '../config.ts';
+import { logger } from '../log.ts';
 import { randomToken } from '../random.ts';
 import { safeReturnTo } from '../return-to.ts';
 import { commitment, stateParam, type SigninData, type SigninMode } from '../signin-state.ts';
 import { authErrorRedirect, redirect } from '../responses.ts';
+
+type LoginCtx = Pick<Ctx, 'origin' | 'instanceId' | 'oidc' | 'session' | 'recovery' | 'deployment'>;
+
+const log = logger('login');
 
 function modeOf(q: URLSearchParams): SigninMode {
   // `mode` alone decides; a page-supplied `prompt` is never forwarded as such.
@@ -18,28 +26,48 @@ function modeOf(q: URLSearchParams): SigninMode {
   return m === 'silent' || m === 'top-silent' ? m : 'interactive';
 }
 
-export async function handleLogin(request: Request, ctx: Pick<Ctx, 'origin' | 'oidc' | 'session' | 'recovery'>): Promise<Response> {
+/** Which session generation a silent attempt belongs to (its answer is dropped for any other). */
+export function generationId(ctx: Pick<Ctx, 'instanceId' | 'session'>): string {
+  return `${ctx.instanceId}:${ctx.session.generation}`;
+}
+
+export async function handleLogin(request: Request, ctx: LoginCtx): Promise<Response> {
   const url = new URL(request.url);
   if (request.method !== 'GET') return authErrorRedirect('bad_callback', ctx.origin);
   const mode = modeOf(url.searchParams);
-  const data: SigninData = { returnTo: safeReturnTo(url.searchParams.get('returnTo')), mode };
+  const silent = mode !== 'interactive';
+  const problems = await ctx.deployment().catch(() => []);
+  if (problems.length > 0) {
+    log.debug('sign-in refused: the app is served without its security headers', { problems: problems.join(',') });
+    if (silent) ctx.recovery.failed(mode, 'insecure_deployment');
+    return authErrorRedirect('insecure_deployment', ctx.origin);
+  }
   let oidc;
   try {
     oidc = await ctx.oidc();
   } catch (e) {
     if (e instanceof ConfigError) return authErrorRedirect('config_invalid', ctx.origin);
-    if (mode === 'silent') ctx.recovery.silentFailed(false);
+    if (silent) ctx.recovery.unreachable();
     return authErrorRedirect('idp_unreachable', ctx.origin);
   }
+  const data: SigninData = {
+    returnTo: safeReturnTo(url.searchParams.get('returnTo')),
+    mode,
+    ...(silent ? { gen: generationId(ctx) } : {}),
+  };
+  const s = ctx.session.state;
+  // Some IdPs refuse prompt=none without a hint (OIDC Core §3.1.2.1): send it whenever we hold one.
+  const hint = silent && s.kind === 'recovering' ? s.idToken : undefined;
   const signin = await oidc.client.createSigninRequest({
     state: data,
     // OIDC Core §3.1.2.1: the library sends no nonce unless given one.
     nonce: randomToken(),
-    ...(mode === 'interactive' ? {} : { prompt: 'none' }),
+    ...(silent ? { prompt: 'none' } : {}),
+    ...(hint !== undefined ? { id_token_hint: hint } : {}),
   });
   const location = new URL(signin.url);
   location.searchParams.set('state', stateParam(signin.state.id, await commitment(signin.state)));
-  if (mode === 'interactive') ctx.session.signingIn();
+  if (mode === 'silent') ctx.recovery.silentStarted();
   if (mode === 'top-silent') ctx.recovery.topLevelStarted();
   return redirect(location.href, ctx.origin);
 }

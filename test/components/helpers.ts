@@ -31,6 +31,7 @@ export const ALICE: SessionSnapshot = {
   scopes: ['openid', 'todos:read', 'todos:write'],
   accessTokenExpiresAt: Date.now() + 300_000,
   lastRefreshAt: null,
+  connection: 'ok',
 };
 
 export function ready(session: SessionSnapshot): VaultStatus {

@@ -15,6 +15,7 @@ const signedIn: VaultStatus = {
     scopes: ['openid', 'todos:read', 'todos:write'],
     accessTokenExpiresAt: NOW + 245_000,
     lastRefreshAt: NOW - 35_000,
+    connection: 'ok',
   },
 };
 
@@ -84,7 +85,7 @@ describe('session-panel', () => {
   });
 
   describe('recovering', () => {
-    const s: VaultStatus = { kind: 'ready', swInstanceId: 'sw-2', session: { status: 'recovering' } };
+    const s: VaultStatus = { kind: 'ready', swInstanceId: 'sw-2', session: { status: 'recovering', connection: 'ok' } };
     it('is accessible', async () => {
       await expect(await panel(s)).to.be.accessible();
     });

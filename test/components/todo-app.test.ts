@@ -113,7 +113,7 @@ describe('todo-app', () => {
   });
 
   describe('recovering the session', () => {
-    const recovering = () => new FakeVault(ready({ status: 'recovering' }));
+    const recovering = () => new FakeVault(ready({ status: 'recovering', connection: 'ok' }));
 
     it('is accessible', async () => {
       await expect(await app(recovering())).to.be.accessible();
@@ -478,7 +478,7 @@ describe('todo-app', () => {
       await listed(el);
       el.querySelector<HTMLInputElement>('new-todo-form input')!.focus();
       await sendKeys({ type: 'Half a thought' });
-      vault.emit('status', ready({ status: 'recovering' }));
+      vault.emit('status', ready({ status: 'recovering', connection: 'ok' }));
       vault.emit('status', ready(ALICE));
       await el.updateComplete;
       expect(el.querySelector<HTMLInputElement>('new-todo-form input')!.value).to.equal('Half a thought');

@@ -13,7 +13,7 @@ function setup(apiRoute: (req: Request, body: string) => Response) {
     ['http://localhost:4002/x']: () => new Response('other'),
   });
   const t = makeCtx(net.fetch, keys);
-  t.ctx.session.signedIn(testTokens(t.clock.now, { accessToken: 'at-old', refreshToken: 'rt-1' }));
+  t.ctx.session.started(testTokens(t.clock.now, { accessToken: 'at-old', refreshToken: 'rt-1' }));
   return { net, t };
 }
 
@@ -96,13 +96,13 @@ test('signed out: API requests go out without a token', async () => {
 test('recovery: a restarted SW with a session hint asks pages to recover and the API call waits for it', async () => {
   const net = fakeFetch({ [`${API}/todos`]: () => Response.json([]) });
   const t = makeCtx(net.fetch, keys);
-  await t.hint.set('alice');
+  await t.hint.set({ user: { sub: 'alice' }, needsInteraction: false });
   const pending = handleCrossOrigin(new Request(`${API}/todos`), t.ctx);
   while (!t.broadcasts.some((b) => b.type === 'recovery-needed')) await new Promise((r) => setTimeout(r, 5));
   assert.equal(t.ctx.session.snapshot().status, 'recovering');
   assert.equal(net.callsTo(`${API}/todos`).length, 0);
   // The silent iframe's callback completes the recovery.
-  t.ctx.session.signedIn(testTokens(t.clock.now, { accessToken: 'at-recovered' }));
+  t.ctx.session.started(testTokens(t.clock.now, { accessToken: 'at-recovered' }));
   const res = await pending;
   assert.equal(res.status, 200);
   assert.equal(net.callsTo(`${API}/todos`)[0]!.headers.get('authorization'), 'Bearer at-recovered');

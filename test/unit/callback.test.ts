@@ -81,7 +81,7 @@ test('A2: a good callback exchanges the code once and redirects to returnTo#', a
   // RFC 7636 §4.1: 43-128 unreserved characters; the library's is 96 hex digits (366 random bits).
   assert.match(body.get('code_verifier')!, /^[A-Za-z0-9\-._~]{43,128}$/);
   assert.equal(t.ctx.session.snapshot().status, 'signed-in');
-  assert.equal(t.hint.value?.sub, 'alice');
+  assert.equal(t.hint.value?.user.sub, 'alice');
 });
 
 test('A2: a replayed state makes no second token request', async () => {

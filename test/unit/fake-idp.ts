@@ -6,7 +6,7 @@
 import { SignJWT, createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload } from 'jose';
 import { createContext } from '../../sw/create-context.ts';
 import type { Ctx } from '../../sw/context.ts';
-import { MemoryHintStore } from '../../sw/context.ts';
+import type { HintStore, SessionHint } from '../../sw/hint-store.ts';
 import { MemoryPendingBackend } from '../../sw/signin-state.ts';
 import type { Tokens } from '../../sw/session.ts';
 import type { Broadcast } from '../../sw/protocol.ts';
@@ -36,6 +36,13 @@ export const DISCOVERY = {
   authorization_response_iss_parameter_supported: true,
 };
 
+/** What a correctly deployed app's documents are served with (the SW checks before a sign-in). */
+export const APP_DOCUMENT_HEADERS = {
+  'Content-Type': 'text/html',
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types lit-html sw-url",
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
 export interface Keys {
   readonly privateKey: CryptoKey;
   readonly jwk: JWK;
@@ -63,7 +70,8 @@ export interface Recorded {
 export type Route = (req: Request, body: string) => Response | Promise<Response>;
 
 /**
- * A fetch that answers /config.json and discovery, routes the rest to `routes` by URL without
+ * A fetch that routes requests to `routes` by URL without query, else answers /config.json, the
+ * app's `/` (with a correct deployment's headers) and discovery;
  * query, records every request, and refuses anything unexpected.
  */
 export function fakeFetch(routes: Record<string, Route>, config: unknown = CONFIG) {
@@ -73,13 +81,28 @@ export function fakeFetch(routes: Record<string, Route>, config: unknown = CONFI
     const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await req.text();
     calls.push({ url: req.url, method: req.method, headers: req.headers, body });
     const key = req.url.split('?')[0]!;
-    if (key === `${APP}/config.json`) return Response.json(config);
-    if (key === `${ISSUER}/.well-known/openid-configuration`) return Response.json(DISCOVERY);
     const route = routes[key];
-    if (!route) throw new Error(`unexpected network call in test: ${req.method} ${key}`);
-    return route(req, body);
+    if (route) return route(req, body);
+    if (key === `${APP}/config.json`) return Response.json(config);
+    if (key === `${APP}/`) return new Response('<!doctype html>', { headers: APP_DOCUMENT_HEADERS });
+    if (key === `${ISSUER}/.well-known/openid-configuration`) return Response.json(DISCOVERY);
+    throw new Error(`unexpected network call in test: ${req.method} ${key}`);
   };
   return { fetch: fn as typeof fetch, calls, callsTo: (url: string) => calls.filter((c) => c.url.split('?')[0] === url) };
+}
+
+/** The hint store as a plain value. */
+export class MemoryHintStore implements HintStore {
+  value: SessionHint | null = null;
+  async get() {
+    return this.value;
+  }
+  async set(hint: SessionHint) {
+    this.value = hint;
+  }
+  async clear() {
+    this.value = null;
+  }
 }
 
 export interface TestCtx {
@@ -88,6 +111,8 @@ export interface TestCtx {
   readonly hint: MemoryHintStore;
   readonly broadcasts: Broadcast[];
   readonly clock: { now: number };
+  /** What `navigator.onLine` says. */
+  readonly net: { online: boolean };
 }
 
 /**
@@ -101,11 +126,13 @@ export function makeCtx(fetchFn: typeof fetch, keys: Keys, start = Date.now(), p
   const hint = new MemoryHintStore();
   const broadcasts: Broadcast[] = [];
   const clock = { now: start };
+  const net = { online: true };
   const jwks = createLocalJWKSet({ keys: [keys.jwk] });
   const ctx = createContext({
     origin: APP,
     fetch: fetchFn,
     now: () => clock.now,
+    online: () => net.online,
     pending,
     hint,
     broadcast: async (m) => {
@@ -113,7 +140,7 @@ export function makeCtx(fetchFn: typeof fetch, keys: Keys, start = Date.now(), p
     },
     keys: async () => jwks,
   });
-  return { ctx, pending, hint, broadcasts, clock };
+  return { ctx, pending, hint, broadcasts, clock, net };
 }
 
 /** A token endpoint answer as oidc-provider gives it. */

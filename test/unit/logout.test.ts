@@ -9,7 +9,7 @@ const REVOKE = `${ISSUER}/token/revocation`;
 function setup() {
   const net = fakeFetch({ [REVOKE]: () => new Response(null, { status: 200 }) });
   const t = makeCtx(net.fetch, keys);
-  t.ctx.session.signedIn(testTokens(t.clock.now, { refreshToken: 'rt-1', idToken: 'id-token-1' }));
+  t.ctx.session.started(testTokens(t.clock.now, { refreshToken: 'rt-1', idToken: 'id-token-1' }));
   return { net, t };
 }
 
@@ -52,7 +52,7 @@ test('logout CSRF: /logout without a ticket gets a confirmation page and keeps t
 
 test('A12: without an ID token the end-session request names the client instead', async () => {
   const { t } = setup();
-  t.ctx.session.signedIn(testTokens(t.clock.now, { refreshToken: 'rt-1' }));
+  t.ctx.session.started(testTokens(t.clock.now, { refreshToken: 'rt-1' }));
   const res = await handleLogout(navigation(`${APP}/logout?ticket=${t.ctx.tickets.issue()}`), t.ctx);
   const loc = new URL(res.headers.get('Location')!);
   assert.equal(loc.searchParams.get('client_id'), CONFIG.clientId);

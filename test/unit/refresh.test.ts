@@ -9,7 +9,7 @@ const keys = await makeKeys();
 const TOKEN = `${ISSUER}/token`;
 
 function signedIn(t: ReturnType<typeof makeCtx>, o: Partial<Tokens> = {}): void {
-  t.ctx.session.signedIn(
+  t.ctx.session.started(
     testTokens(t.clock.now, {
       accessToken: 'at-old',
       accessTokenExpiresAt: t.clock.now - 1000, // already expired unless `o` says otherwise
@@ -18,6 +18,12 @@ function signedIn(t: ReturnType<typeof makeCtx>, o: Partial<Tokens> = {}): void 
       ...o,
     }),
   );
+}
+
+/** The token a use would put on the request, or why none. */
+async function tokenFor(ctx: ReturnType<typeof makeCtx>['ctx'], waitMs: number): Promise<string> {
+  const use = await accessTokenForUse(ctx, waitMs);
+  return use.kind === 'token' ? use.token : use.kind;
 }
 
 function setup(route: Route) {
@@ -34,7 +40,7 @@ test('refresh: 50 concurrent API uses on an expired token make exactly one token
     return tokenJson({ access: 'at-new', refresh: 'rt-2' });
   });
   signedIn(t);
-  const uses = Array.from({ length: 50 }, () => accessTokenForUse(t.ctx, 10_000));
+  const uses = Array.from({ length: 50 }, () => tokenFor(t.ctx, 10_000));
   await new Promise((r) => setTimeout(r, 20));
   release();
   const tokens = await Promise.all(uses);
@@ -47,14 +53,14 @@ test('refresh: 50 concurrent API uses on an expired token make exactly one token
 test('refresh: proactive when the token expires within 30 s at use time', async () => {
   const { net, t } = setup(() => tokenJson({ access: 'at-new', refresh: 'rt-2' }));
   signedIn(t, { accessTokenExpiresAt: t.clock.now + 10_000 });
-  assert.equal(await accessTokenForUse(t.ctx, 1000), 'at-new');
+  assert.equal(await tokenFor(t.ctx, 1000), 'at-new');
   assert.equal(net.callsTo(TOKEN).length, 1);
 });
 
 test('refresh: a token with time left is used without a token request', async () => {
   const { net, t } = setup(() => tokenJson({}));
   signedIn(t, { accessTokenExpiresAt: t.clock.now + 120_000 });
-  assert.equal(await accessTokenForUse(t.ctx, 1000), 'at-old');
+  assert.equal(await tokenFor(t.ctx, 1000), 'at-old');
   assert.equal(net.callsTo(TOKEN).length, 0);
 });
 
@@ -91,7 +97,7 @@ test('refresh: a network failure is not a sign-out', async () => {
   await t.ctx.refresher.refresh();
   assert.notEqual(t.ctx.session.snapshot().status, 'signed-out');
   // The still-valid access token keeps working during recovery.
-  assert.equal(await accessTokenForUse(t.ctx, 100), 'at-old');
+  assert.equal(await tokenFor(t.ctx, 100), 'at-old');
   t.ctx.recovery.settled();
 });
 
@@ -99,8 +105,8 @@ test('refresh: a token that lives shorter than the 30 s margin is refreshed once
   // With a fixed 30 s margin a 2 s token was "due" on arrival and every use refreshed again.
   const { net, t } = setup(() => tokenJson({ access: 'at-new', refresh: 'rt-2', expiresIn: 2 }));
   signedIn(t);
-  assert.equal(await accessTokenForUse(t.ctx, 1000), 'at-new');
-  assert.equal(await accessTokenForUse(t.ctx, 1000), 'at-new');
+  assert.equal(await tokenFor(t.ctx, 1000), 'at-new');
+  assert.equal(await tokenFor(t.ctx, 1000), 'at-new');
   assert.equal(net.callsTo(TOKEN).length, 1);
 });
 
@@ -184,7 +190,7 @@ test('refresh: a new ID token for another user is refused; the spent refresh tok
   t.ctx.recovery.settled();
 });
 
-test('refresh: discovery down means nothing was sent and the refresh token is kept', async () => {
+test('issue 9: an IdP that does not answer gets no refresh request; the refresh token is kept and the session stays', async () => {
   const net = fakeFetch({});
   const down: typeof fetch = async (input, init) => {
     if (String(input instanceof Request ? input.url : input).includes('/.well-known/')) throw new TypeError('down');
@@ -192,7 +198,64 @@ test('refresh: discovery down means nothing was sent and the refresh token is ke
   };
   const t = makeCtx(down, keys);
   signedIn(t);
-  assert.equal(await t.ctx.refresher.refresh(), 'recovering');
+  assert.equal(await t.ctx.refresher.refresh(), 'postponed');
   assert.equal(t.ctx.session.tokens()?.refreshToken, 'rt-1');
   assert.equal(net.callsTo(TOKEN).length, 0);
+  const snap = t.ctx.session.snapshot();
+  assert.ok(snap.status === 'signed-in' && snap.connection === 'idp-unreachable', JSON.stringify(snap));
+  // An expired token cannot be used meanwhile: the call is told to wait, not sent without a token.
+  assert.equal(await tokenFor(t.ctx, 50), 'reconnecting');
+});
+
+test('issue 9: no refresh request while the browser says it is offline', async () => {
+  const { net, t } = setup(() => tokenJson({ access: 'at-new', refresh: 'rt-2' }));
+  signedIn(t);
+  t.net.online = false;
+  assert.equal(await t.ctx.refresher.refresh(), 'postponed');
+  assert.equal(net.calls.length, 0, 'not even a probe');
+  t.net.online = true;
+  assert.equal(await t.ctx.refresher.refresh(), 'refreshed');
+  assert.equal(net.callsTo(TOKEN).length, 1);
+});
+
+test('finding 1: a refresh answer that arrives after sign-out is dropped, and its refresh token revoked', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const revoked: string[] = [];
+  const net = fakeFetch({
+    [TOKEN]: async () => {
+      await gate;
+      return tokenJson({ access: 'at-late', refresh: 'rt-late' });
+    },
+    [`${ISSUER}/token/revocation`]: (_req, body) => {
+      revoked.push(new URLSearchParams(body).get('token') ?? '');
+      return new Response(null, { status: 200 });
+    },
+  });
+  const t = makeCtx(net.fetch, keys);
+  signedIn(t);
+  const done = t.ctx.refresher.refresh();
+  await new Promise((r) => setTimeout(r, 20));
+  t.ctx.session.signedOut('signed-out');
+  release();
+  assert.equal(await done, 'dropped');
+  assert.deepEqual(t.ctx.session.snapshot(), { status: 'signed-out', reason: 'signed-out' });
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(revoked, ['rt-late']);
+});
+
+test('finding 1: a late refresh answer for alice does not overwrite bob who signed in meanwhile', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const { t } = setup(async () => {
+    await gate;
+    return tokenJson({ access: 'at-alice-late', refresh: 'rt-alice-late' });
+  });
+  signedIn(t);
+  const done = t.ctx.refresher.refresh();
+  await new Promise((r) => setTimeout(r, 20));
+  t.ctx.session.started(testTokens(t.clock.now, { accessToken: 'at-bob', profile: { sub: 'bob' } }));
+  release();
+  assert.equal(await done, 'dropped');
+  assert.equal(t.ctx.session.tokens()?.accessToken, 'at-bob');
 });

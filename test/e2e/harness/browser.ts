@@ -99,13 +99,14 @@ export async function swRequest<T extends PageRequestType>(
   );
 }
 
-export type Heartbeat = ResultMap['heartbeat'];
+/** The session as the SW sees it, with its instance id. */
+export type Heartbeat = ResultMap['heartbeat']['session'] & { readonly swInstanceId: string };
 
 /** The session and instance id as the SW sees them (a heartbeat, which the app sends anyway). */
 export async function swSession(page: Page): Promise<Heartbeat> {
   const reply = await swRequest(page, 'heartbeat');
   if (!reply.ok) throw new Error(`heartbeat failed: ${reply.error.code}`);
-  return reply.result;
+  return { ...reply.result.session, swInstanceId: reply.result.swInstanceId };
 }
 
 /** Polls the SW until its session has `status` (generous: this machine is slow). */

@@ -73,7 +73,7 @@ export interface InspectingProxy {
    * `iss` parameter of an authorization response). Return null to leave it.
    */
   setLocationTransform(t: ((location: URL) => URL | null) | null): void;
-  /** Makes every token request fail at the network level (socket destroyed) while set. */
+  /** Makes every token request fail at the network level (the connection dies mid-answer) while set. */
   setTokenNetworkFailure(fail: boolean): void;
   /** Answers token requests `answer` picks (by their form) itself; null from it forwards. */
   setTokenAnswer(answer: ((request: URLSearchParams) => CannedAnswer | null) | null): void;
@@ -177,7 +177,9 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
       if (hold) await hold;
       if (failTokens) {
         tokenExchanges.push({ request: new URLSearchParams(body.toString('utf8')), status: 0, response: null, original: null });
-        req.socket.destroy();
+        // The connection dies mid-answer. (Closed before any byte, Chromium itself would resend the
+        // POST on a fresh connection when the socket was a reused keep-alive one.)
+        req.socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4096\r\n\r\n{"access_t', () => req.socket.destroy());
         return;
       }
       const form = new URLSearchParams(body.toString('utf8'));
