@@ -3,10 +3,10 @@
  * aliases and default minifier as vite.config.ts), in memory. Used to size the peers beside our
  * build and to serve AxaFrance's bundle to the browser: what is sized is what runs.
  */
-import { gzipSync } from 'node:zlib';
 import { build, type Rolldown } from 'vite';
 import appConfig from '../../vite.config.ts';
 import { BenchError } from './errors.ts';
+import { gzipSize } from './sizes.ts';
 import { ROOT } from './stack.ts';
 
 export interface BundledFile {
@@ -22,8 +22,6 @@ export interface Bundle {
   readonly raw: number;
   readonly gzip: number;
 }
-
-export const gzipSize = (code: string | Uint8Array): number => gzipSync(code, { level: 9 }).length;
 
 export async function bundle(entry: string, name: string): Promise<Bundle> {
   const result = await build({

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AXA_SW_FILE } from './axa.ts';
-import { bundle, gzipSize, type Bundle } from './bundle.ts';
+import { bundle, type Bundle } from './bundle.ts';
 import { attempt, type Outcome } from './outcome.ts';
-import type { SizeReport } from './sizes.ts';
+import { gzipSize, type SizeReport } from './sizes.ts';
 import { ROOT } from './stack.ts';
 
 export interface ClientSize {
