@@ -10,7 +10,8 @@ export type BenchErrorCode =
   | 'UNEXPECTED_CONTROL'
   | 'API_CALL_FAILED'
   | 'SW_DEBUGGER_ATTACHED'
-  | 'BUILD_OUTPUT_MISSING';
+  | 'BUILD_OUTPUT_MISSING'
+  | 'LOAD_CLIENT_FAILED';
 
 export class BenchError extends Error {
   readonly code: BenchErrorCode;

@@ -14,3 +14,10 @@ export async function attempt<T>(fn: () => Promise<T> | T): Promise<Outcome<T>> 
     return { ok: false, code: err instanceof BenchError ? err.code : 'UNEXPECTED', message: `${message}${cause}` };
   }
 }
+
+/** `n` attempts one after the other; each failure is kept in its place. */
+export async function attemptAll<T>(n: number, fn: () => Promise<T>): Promise<Outcome<T>[]> {
+  const out: Outcome<T>[] = [];
+  for (let i = 0; i < n; i++) out.push(await attempt(fn));
+  return out;
+}

@@ -25,24 +25,41 @@ export interface SignInOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function signInThroughApp(page: Page, o: StackOrigins, opts: SignInOptions = {}): Promise<void> {
-  await waitControlled(page);
-  const signInLink = `[...document.querySelectorAll('a')].find((a) => a.textContent.trim() === 'Sign in')`;
-  await waitFor(page, signInLink, 'the "Sign in" link');
-  await page.evaluate(`${signInLink}.click()`);
+/**
+ * Page source that fills the IdP's login form with `creds` and submits it; evaluates to false
+ * when the page has no such form. Shared by the bench's driver and the mark script (marks.ts).
+ */
+export function submitLoginSource(creds: { readonly username: string; readonly password: string }): string {
+  return `(() => {
+    const user = document.querySelector('input[name=username]');
+    if (!user) return false;
+    user.value = ${JSON.stringify(creds.username)};
+    user.form.querySelector('input[name=password]').value = ${JSON.stringify(creds.password)};
+    user.form.requestSubmit();
+    return true;
+  })()`;
+}
+
+/**
+ * Fills and submits the IdP's login form once `page` shows it (as a password manager would).
+ * Resolves when the form was submitted, not when the sign-in finished.
+ */
+export async function submitIdpLogin(page: Page, o: StackOrigins): Promise<void> {
   await waitFor(
     page,
     `location.origin === ${JSON.stringify(o.issuer)} && document.querySelector('input[name=username]')`,
     'the IdP login form',
   );
-  const submitted = await page.evaluate<boolean>(`(() => {
-    const form = document.querySelector('input[name=username]').form;
-    form.querySelector('input[name=username]').value = ${JSON.stringify(DEMO.username)};
-    form.querySelector('input[name=password]').value = ${JSON.stringify(DEMO.password)};
-    form.requestSubmit();
-    return true;
-  })()`);
-  if (!submitted) throw new BenchError('SIGN_IN_FAILED', 'could not submit the login form');
+  if (!(await page.evaluate<boolean>(submitLoginSource(DEMO)))) throw new BenchError('SIGN_IN_FAILED', 'could not submit the login form');
+}
+
+export const SIGN_IN_LINK = `[...document.querySelectorAll('a')].find((a) => a.textContent.trim() === 'Sign in')`;
+
+export async function signInThroughApp(page: Page, o: StackOrigins, opts: SignInOptions = {}): Promise<void> {
+  await waitControlled(page);
+  await waitFor(page, SIGN_IN_LINK, 'the "Sign in" link');
+  await page.evaluate(`${SIGN_IN_LINK}.click()`);
+  await submitIdpLogin(page, o);
   const backAtApp = `location.origin === ${JSON.stringify(o.appOrigin)} && location.pathname !== '/callback' && document.body !== null`;
   try {
     if (opts.confirmed) {

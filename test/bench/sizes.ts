@@ -26,9 +26,7 @@ export interface SizeReport {
 
 const IMPORT_RE = /(?:\bfrom\s*|\bimport\s*\(?\s*)["'`]([^"'`]+\.js)["'`]/g;
 
-function gzipSize(buf: Buffer): number {
-  return gzipSync(buf, { level: 9 }).length;
-}
+export const gzipSize = (code: string | Uint8Array): number => gzipSync(code, { level: 9 }).length;
 
 /** Build-relative paths (`assets/x.js`) reachable from `entries`. */
 function graph(distDir: string, entries: readonly string[]): Set<string> {

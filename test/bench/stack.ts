@@ -1,41 +1,20 @@
 /**
  * The real stack for one bench run: the app built once into a temporary folder, the IdP and the
  * Todo API on free ports, and the build served by `vite preview` with the app's headers and
- * /config.json (appPlugin), plus a quiet bench page at the app origin.
+ * /config.json (appPlugin), plus the bench's own files at the app origin (bench-routes.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, preview, type Plugin } from 'vite';
+import { build, preview } from 'vite';
 import { appPlugin } from '../stack/app-plugin.ts';
 import { freePort } from '../stack/free-port.ts';
 import { originsFor, type StackOrigins } from '../stack/ports.ts';
 import { startApi, type RunningApi } from '../stack/api/server.ts';
 import { startIdp, type RunningIdp } from '../stack/idp/server.ts';
+import { BenchRoutes } from './bench-routes.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-
-/**
- * A page with no script of its own: timing loops run here so that the app's rendering and
- * timers do not share the event loop with the fetches we time. Under the SW's scope, so in a
- * profile where the SW is registered it is controlled; in a fresh profile it is not.
- */
-export const BENCH_PAGE_PATH = '/__bench/blank.html';
-const BENCH_PAGE = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bench</title></head><body></body></html>';
-
-function benchPagePlugin(): Plugin {
-  return {
-    name: 'bench-page',
-    configurePreviewServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if ((req.url ?? '').split('?')[0] !== BENCH_PAGE_PATH) return next();
-        res.setHeader('Content-Type', 'text/html; charset=utf-8');
-        res.setHeader('Cache-Control', 'no-store');
-        res.end(BENCH_PAGE);
-      });
-    },
-  };
-}
 
 export async function buildApp(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-dist-'));
@@ -51,6 +30,8 @@ export async function buildApp(): Promise<string> {
 export interface Stack {
   readonly origins: StackOrigins;
   readonly keysDir: string;
+  /** Add files here to serve them at the app origin (the server consults it per request). */
+  readonly routes: BenchRoutes;
   /** Restarts the IdP on the same port (same keys, so the API's cached JWKS stays valid). */
   restartIdp(accessTokenTtl: number): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +51,7 @@ export async function startStack(distDir: string, accessTokenTtl: number): Promi
       accessTokenFormat: 'jwt',
       keysDir,
     });
+  const routes = new BenchRoutes();
   let idp: RunningIdp | undefined;
   let api: RunningApi | undefined;
   let app: Awaited<ReturnType<typeof preview>> | undefined;
@@ -86,7 +68,7 @@ export async function startStack(distDir: string, accessTokenTtl: number): Promi
       root: ROOT,
       configFile: false,
       logLevel: 'warn',
-      plugins: [appPlugin(origins), benchPagePlugin()],
+      plugins: [appPlugin(origins), routes.plugin()],
       build: { outDir: distDir },
       preview: { port: origins.appPort, strictPort: true, host: 'localhost' },
     });
@@ -97,6 +79,7 @@ export async function startStack(distDir: string, accessTokenTtl: number): Promi
   return {
     origins,
     keysDir,
+    routes,
     async restartIdp(ttl) {
       await idp?.close();
       idp = undefined;
@@ -104,4 +87,19 @@ export async function startStack(distDir: string, accessTokenTtl: number): Promi
     },
     close,
   };
+}
+
+/** Todos every signed-in page shows: "todos rendered" means these are on screen. */
+export const SEED_TODOS = ['Buy oat milk', 'Call the plumber', 'Renew the passport', 'Book the dentist', 'Water the plants'] as const;
+
+/** Creates SEED_TODOS for the token's user through the API itself. */
+export async function seedTodos(apiOrigin: string, accessToken: string): Promise<void> {
+  for (const title of SEED_TODOS) {
+    const res = await fetch(`${apiOrigin}/todos`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title }),
+    });
+    if (res.status !== 201) throw new Error(`seeding todos: POST /todos answered ${res.status}`);
+  }
 }

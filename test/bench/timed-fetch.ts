@@ -1,8 +1,8 @@
 /**
  * Side-by-side fetch timing. Each page runs its own loop (one `Runtime.evaluate` per batch) and
  * times every request with `performance.now()` in the page, so CDP round trips never enter a
- * sample. Batches alternate between the two pages, and the order flips every round, so drift on
- * this noisy machine (thermal, other processes) lands on both sides alike.
+ * sample. Batches alternate between the pages, and the order rotates every round, so drift on
+ * this noisy machine (thermal, other processes) lands on every side alike.
  */
 import { BenchError } from './errors.ts';
 import type { Page } from './page.ts';
@@ -62,35 +62,46 @@ export interface CompareOptions {
   readonly warmup: number;
 }
 
+export interface Side {
+  readonly name: string;
+  readonly page: Page;
+  readonly spec: FetchSpec;
+}
+
+/**
+ * Times every side in the same rounds: each round runs one batch per side, and the order rotates
+ * by one every round, so each side runs first, second, ... equally often.
+ */
+export async function measureInterleaved(sides: readonly Side[], o: CompareOptions): Promise<Record<string, Summary>> {
+  // Warm-up: connections, CORS preflight cache, the SW's first fetch event, JIT.
+  for (const s of sides) await batch(s.page, s.spec, o.warmup);
+  const times = sides.map((): number[] => []);
+  for (let round = 0; times[0]!.length < o.samples; round++) {
+    const n = Math.min(o.batch, o.samples - times[0]!.length);
+    for (let k = 0; k < sides.length; k++) {
+      const i = (round + k) % sides.length;
+      const s = sides[i]!;
+      times[i]!.push(...(await batch(s.page, s.spec, n)).times);
+    }
+  }
+  return Object.fromEntries(sides.map((s, i) => [s.name, summarize(times[i]!)]));
+}
+
+export function compare(subject: Summary, baseline: Summary): Comparison {
+  return {
+    subject,
+    baseline,
+    deltaMedianMs: round(subject.median - baseline.median),
+    ratioMedian: round(subject.median / baseline.median),
+    deltaP90Ms: round(subject.p90 - baseline.p90),
+  };
+}
+
 export async function compareInterleaved(
   subject: { page: Page; spec: FetchSpec },
   baseline: { page: Page; spec: FetchSpec },
   o: CompareOptions,
 ): Promise<Comparison> {
-  // Warm-up: connections, CORS preflight cache, the SW's first fetch event, JIT.
-  await batch(subject.page, subject.spec, o.warmup);
-  await batch(baseline.page, baseline.spec, o.warmup);
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let round = 0; a.length < o.samples; round++) {
-    const n = Math.min(o.batch, o.samples - a.length);
-    const runA = async () => a.push(...(await batch(subject.page, subject.spec, n)).times);
-    const runB = async () => b.push(...(await batch(baseline.page, baseline.spec, n)).times);
-    if (round % 2 === 0) {
-      await runA();
-      await runB();
-    } else {
-      await runB();
-      await runA();
-    }
-  }
-  const sa = summarize(a);
-  const sb = summarize(b);
-  return {
-    subject: sa,
-    baseline: sb,
-    deltaMedianMs: round(sa.median - sb.median),
-    ratioMedian: round(sa.median / sb.median),
-    deltaP90Ms: round(sa.p90 - sb.p90),
-  };
+  const r = await measureInterleaved([{ name: 'subject', ...subject }, { name: 'baseline', ...baseline }], o);
+  return compare(r.subject!, r.baseline!);
 }
