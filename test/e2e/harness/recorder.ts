@@ -26,11 +26,14 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
+/** An answer a test wants for some requests instead of the default `200 []`. */
+export type Respond = (req: { readonly method: string; readonly path: string }) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+
 /**
  * @param listenHost the address to bind ('localhost' or '127.0.0.1')
  * @param publicHost the host name pages use to reach it (e.g. a name mapped by --host-resolver-rules)
  */
-export async function startRecordingServer(listenHost: string, publicHost = listenHost, port = 0): Promise<RecordingServer> {
+export async function startRecordingServer(listenHost: string, publicHost = listenHost, port = 0, respond?: Respond): Promise<RecordingServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const acrh = req.headers['access-control-request-headers'];
@@ -57,6 +60,12 @@ export async function startRecordingServer(listenHost: string, publicHost = list
     }
     // Cross-origin-resource-policy lets <img> and no-cors loads complete too.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    const custom = respond?.({ method: req.method ?? 'GET', path: req.url ?? '/' });
+    if (custom) {
+      res.writeHead(custom.status, { 'Access-Control-Expose-Headers': 'WWW-Authenticate', ...custom.headers });
+      res.end(custom.body ?? '');
+      return;
+    }
     if ((req.url ?? '').endsWith('.png')) {
       // A 1x1 transparent PNG, so <img> loads succeed.
       res.writeHead(200, { 'Content-Type': 'image/png' });

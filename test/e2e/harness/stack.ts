@@ -48,6 +48,8 @@ export interface StackOptions {
   readonly relaxFrameSrc?: boolean;
   /** Build and serve the app (default true; the harness self-test runs without it). */
   readonly app?: boolean;
+  /** Serve the app without its security headers (CSP, COOP), as a misconfigured static host would. */
+  readonly withoutSecurityHeaders?: boolean;
 }
 
 export interface Stack {
@@ -70,6 +72,20 @@ function relaxedCsp(...directiveGroups: string[][]): Plugin {
           for (const d of directives) csp = csp.replace(new RegExp(`${d} ([^;]*)`), `${d} $1 http:`);
           res.setHeader('Content-Security-Policy', csp);
         }
+        next();
+      });
+    },
+  };
+}
+
+/** Runs after appPlugin's middleware: removes what a static host that knows nothing of them drops. */
+function withoutSecurityHeaders(): Plugin {
+  return {
+    name: 'e2e-without-security-headers',
+    configurePreviewServer(server) {
+      server.middlewares.use((_req, res, next) => {
+        res.removeHeader('Content-Security-Policy');
+        res.removeHeader('Cross-Origin-Opener-Policy');
         next();
       });
     },
@@ -140,6 +156,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         ...(opts.apiOverride ? [configOverride(origins, opts.apiOverride.pathPrefix)] : []),
         appPlugin(origins),
         ...(opts.relaxConnectSrc || opts.relaxFrameSrc ? [relaxedCsp(opts.relaxConnectSrc ? ['connect-src'] : [], opts.relaxFrameSrc ? ['frame-src'] : [])] : []),
+        ...(opts.withoutSecurityHeaders ? [withoutSecurityHeaders()] : []),
       ],
       build: { outDir: distDir },
       preview: { port: origins.appPort, strictPort: true, host: 'localhost', allowedHosts: [appHost] },
