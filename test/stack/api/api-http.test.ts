@@ -7,7 +7,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../free-port.ts';
 import { startApi, type RunningApi } from './server.ts';
-import { bearer, JSON_HEADERS, mint, parseChallenge, startTestIssuer, type TestIssuer } from './test-helpers.ts';
+import { bearer, errorBody, JSON_HEADERS, mint, parseChallenge, startTestIssuer, type ErrorBody, type TestIssuer } from './test-helpers.ts';
 
 const APP_ORIGIN = 'http://localhost:5173';
 let iss: TestIssuer;
@@ -25,21 +25,6 @@ after(async () => {
   await api?.close();
   await iss?.close();
 });
-
-interface ErrorBody {
-  error: string;
-  error_description: string;
-}
-
-async function errorBody(res: Response): Promise<ErrorBody> {
-  assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
-  const text = await res.text();
-  assert.doesNotMatch(text, /\n\s+at /, 'a stack trace leaked');
-  const body = JSON.parse(text) as ErrorBody;
-  assert.equal(typeof body.error, 'string');
-  assert.equal(typeof body.error_description, 'string');
-  return body;
-}
 
 /** Sends a raw request (fetch cannot send two Authorization headers or stream a chunked body). */
 function raw(
@@ -167,12 +152,12 @@ describe('B6: CORS', () => {
       headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type, dpop' },
     });
 
-  it('B6: preflight from the app origin: exact origin, methods, Authorization + DPoP, Max-Age', async () => {
+  it('B6: preflight from the app origin: exact origin, methods, Authorization + DPoP + write headers, Max-Age', async () => {
     const res = await preflight(APP_ORIGIN);
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('access-control-allow-origin'), APP_ORIGIN);
     assert.equal(res.headers.get('access-control-allow-methods'), 'GET, POST, PATCH, DELETE');
-    assert.equal(res.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, DPoP');
+    assert.equal(res.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, DPoP, Idempotency-Key, If-Match');
     assert.equal(res.headers.get('access-control-max-age'), '600');
     assert.match(res.headers.get('vary') ?? '', /Origin/);
     assert.equal(res.headers.get('access-control-allow-credentials'), null);
@@ -187,11 +172,11 @@ describe('B6: CORS', () => {
     });
   }
 
-  it('B6: a 401 for the app origin carries CORS headers and exposes WWW-Authenticate and DPoP-Nonce', async () => {
+  it('B6: a 401 for the app origin carries CORS headers and exposes WWW-Authenticate, DPoP-Nonce and ETag', async () => {
     const res = await fetch(`${api.origin}/todos`, { headers: { Origin: APP_ORIGIN } });
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('access-control-allow-origin'), APP_ORIGIN);
-    assert.equal(res.headers.get('access-control-expose-headers'), 'WWW-Authenticate, DPoP-Nonce');
+    assert.equal(res.headers.get('access-control-expose-headers'), 'WWW-Authenticate, DPoP-Nonce, ETag');
     assert.match(res.headers.get('vary') ?? '', /Origin/);
   });
 
@@ -207,12 +192,12 @@ describe('B9: todos per user and input validation', () => {
   it('B9: create, list, update, delete own todos', async () => {
     const created = await post(alice, { title: '  buy milk  ' });
     assert.equal(created.status, 201);
-    const todo = (await created.json()) as { id: string; title: string; completed: boolean; createdAt: string; updatedAt: string };
+    const todo = (await created.json()) as { id: string; title: string; completed: boolean; createdAt: string; updatedAt: string; version: number };
     assert.match(todo.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(todo.title, 'buy milk');
     assert.equal(todo.completed, false);
     assert.ok(!Number.isNaN(Date.parse(todo.createdAt)));
-    assert.deepEqual(Object.keys(todo).sort(), ['completed', 'createdAt', 'id', 'title', 'updatedAt']);
+    assert.deepEqual(Object.keys(todo).sort(), ['completed', 'createdAt', 'id', 'title', 'updatedAt', 'version']);
 
     const list = (await (await fetch(`${api.origin}/todos`, { headers: bearer(alice) })).json()) as Array<{ id: string }>;
     assert.ok(list.some((t) => t.id === todo.id));
@@ -225,7 +210,7 @@ describe('B9: todos per user and input validation', () => {
     assert.equal(patched.status, 200);
     assert.deepEqual(
       { ...((await patched.json()) as object), updatedAt: undefined },
-      { ...todo, completed: true, title: 'buy oat milk', updatedAt: undefined },
+      { ...todo, completed: true, title: 'buy oat milk', updatedAt: undefined, version: 2 },
     );
 
     const del = await fetch(`${api.origin}/todos/${todo.id}`, { method: 'DELETE', headers: bearer(alice) });

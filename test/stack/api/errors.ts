@@ -16,6 +16,8 @@ export type ApiErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'todo_limit_reached'
+  | 'precondition_failed'
+  | 'idempotency_key_reused'
   | 'temporarily_unavailable'
   | 'server_error';
 
@@ -31,6 +33,10 @@ const STATUS: Record<ApiErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   todo_limit_reached: 409,
+  // RFC 9110 §15.5.13: If-Match named a version that is no longer current.
+  precondition_failed: 412,
+  // draft-ietf-httpapi-idempotency-key-header §2.7: a key reused with another request.
+  idempotency_key_reused: 422,
   temporarily_unavailable: 503,
   server_error: 500,
 };
@@ -45,11 +51,13 @@ export class ApiError extends Error {
   readonly scope: string | undefined;
   /** Extra response headers, e.g. `Allow` on a 405. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Extra members of the JSON body, e.g. `current` on a 412. */
+  readonly details: Readonly<Record<string, unknown>>;
 
   constructor(
     code: ApiErrorCode,
     description: string,
-    opts: { cause?: unknown; scope?: string; headers?: Record<string, string> } = {},
+    opts: { cause?: unknown; scope?: string; headers?: Record<string, string>; details?: Record<string, unknown> } = {},
   ) {
     super(description, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'ApiError';
@@ -57,6 +65,7 @@ export class ApiError extends Error {
     this.status = STATUS[code];
     this.scope = opts.scope;
     this.headers = opts.headers ?? {};
+    this.details = opts.details ?? {};
   }
 }
 
@@ -97,5 +106,5 @@ export function sendError(res: ServerResponse, thrown: unknown): void {
   const headers: Record<string, string> = { ...err.headers };
   const www = challenge(err);
   if (www !== undefined) headers['WWW-Authenticate'] = www;
-  sendJson(res, err.status, { error: err.code, error_description: err.message }, headers);
+  sendJson(res, err.status, { ...err.details, error: err.code, error_description: err.message }, headers);
 }

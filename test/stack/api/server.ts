@@ -7,7 +7,7 @@ import { ApiError, sendError, sendJson } from './errors.ts';
 import { IntrospectionCache } from './introspection-cache.ts';
 import { IntrospectionValidator, type IntrospectionClient } from './introspect.ts';
 import type { TokenValidator } from './principal.ts';
-import { matchRoute, todoRoutes } from './routes.ts';
+import { matchRoute, todoRoutes, type RouteResult } from './routes.ts';
 import { openFileTodoStore } from './todo-file.ts';
 import { QueuedTodoStore, type TodoStore } from './todo-store.ts';
 import { JwtValidator } from './validate-jwt.ts';
@@ -91,7 +91,18 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
         scope: endpoint.scope,
       });
     }
-    send(res, await endpoint.handle({ principal, params, contentType: req.headers['content-type'], rawBody }));
+    send(
+      res,
+      await endpoint.handle({
+        principal,
+        params,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        headersDistinct: req.headersDistinct,
+        contentType: req.headers['content-type'],
+        rawBody,
+      }),
+    );
   };
 
   const server = createServer((req, res) => {
@@ -161,11 +172,11 @@ function maxTodos(opts: ApiOptions): { maxTodosPerUser?: number } {
   return opts.maxTodosPerUser !== undefined ? { maxTodosPerUser: opts.maxTodosPerUser } : {};
 }
 
-function send(res: ServerResponse, result: { status: number; body?: unknown }): void {
+function send(res: ServerResponse, result: RouteResult): void {
   if (result.body === undefined) {
-    res.writeHead(result.status, { 'Cache-Control': 'no-store' });
+    res.writeHead(result.status, { ...result.headers, 'Cache-Control': 'no-store' });
     res.end();
     return;
   }
-  sendJson(res, result.status, result.body);
+  sendJson(res, result.status, result.body, { ...result.headers });
 }

@@ -2,6 +2,7 @@
  * Test-only helpers: a tiny issuer (discovery + JWKS, our own ES256 key) to mint forged and valid
  * access tokens, a server that records whether anything reached it, and small HTTP helpers.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
@@ -121,3 +122,49 @@ export function bearer(token: string): Record<string, string> {
 }
 
 export const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
+
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+}
+
+/** Asserts a JSON error body with `error` and `error_description` and no stack trace; returns it. */
+export async function errorBody<T extends object = ErrorBody>(res: Response): Promise<ErrorBody & T> {
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+  const text = await res.text();
+  assert.doesNotMatch(text, /\n\s+at /, 'a stack trace leaked');
+  const body = JSON.parse(text) as ErrorBody & T;
+  assert.equal(typeof body.error, 'string');
+  assert.equal(typeof body.error_description, 'string');
+  return body;
+}
+
+export interface WireTodo {
+  id: string;
+  title: string;
+  completed: boolean;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** One call to the Todo API with a Bearer token; `body` is sent as JSON. */
+export function call(
+  origin: string,
+  token: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  opts: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(`${origin}${path}`, {
+    method,
+    headers: { ...bearer(token), ...(opts.body !== undefined ? JSON_HEADERS : {}), ...opts.headers },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+}
+
+export async function listTodos(origin: string, token: string): Promise<WireTodo[]> {
+  const res = await call(origin, token, 'GET', '/todos');
+  assert.equal(res.status, 200);
+  return (await res.json()) as WireTodo[];
+}
