@@ -33,9 +33,14 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 
-  idp = await startIdp({ ...idpOptionsFromEnv(), port: o.idpPort, appOrigin: o.appOrigin, apiOrigin: o.apiOrigin }).catch((e: unknown) =>
-    portHint(e, 'IDP_PORT', o.idpPort),
-  );
+  idp = await startIdp({
+    // Sessions and refresh tokens survive a restart of `npm start`, as at a real IdP.
+    dataFile: resolve(root, '.data/idp-store.json'),
+    ...idpOptionsFromEnv(),
+    port: o.idpPort,
+    appOrigin: o.appOrigin,
+    apiOrigin: o.apiOrigin,
+  }).catch((e: unknown) => portHint(e, 'IDP_PORT', o.idpPort));
   api = await startApi({
     // Todos survive a restart of `npm start` (the folder is gitignored).
     dataFile: resolve(root, '.data/todos.json'),

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { removeStaleTempFiles, writeFileAtomic } from '../atomic-file.ts';
 import { isExpired, type IdempotencyRecord, type KeyData, type WriteOutcome } from './idempotency.ts';
 import { QueuedTodoStore, type QueuedTodoStoreOptions, type StoreData, type Todo, type TodoData } from './todo-store.ts';
 
@@ -64,42 +64,6 @@ function serialize(data: StoreData): string {
   for (const [sub, mine] of data.todos) for (const todo of mine.values()) file.todos.push({ sub, ...todo });
   for (const [sub, mine] of data.keys) for (const [key, record] of mine) file.idempotency.push({ sub, key, ...record });
   return `${JSON.stringify(file, null, 1)}\n`;
-}
-
-/**
- * Replaces `file` so that a crash at any moment leaves either the old or the new content: write a
- * temp file in the same directory, fsync it, rename it over the target (atomic on POSIX), then fsync
- * the directory so the rename itself is durable.
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
-  const fh = await open(tmp, 'wx', 0o600);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
-}
-
-/** Temp files left by a process killed mid-write are garbage: the target file is always whole. */
-async function removeStaleTempFiles(file: string): Promise<void> {
-  const prefix = `.${basename(file)}.`;
-  for (const name of await readdir(dirname(file))) {
-    if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(file), name), { force: true });
-  }
 }
 
 type LoadedFile =

@@ -1,7 +1,6 @@
-import { errors, type ClientLike, type OidcContext, type ProviderContext } from 'oidc-provider';
+import { errors, type Adapter, type ClientLike, type OidcContext, type ProviderContext } from 'oidc-provider';
 import type { JWK } from 'jose';
 import { accountFor } from './accounts.ts';
-import { createMemoryAdapterFactory } from './memory-adapter.ts';
 import { errorPage, logoutPage, logoutSuccessPage } from './pages.ts';
 import { INTERACTION_PREFIX } from './interactions.ts';
 
@@ -23,6 +22,8 @@ export interface ProviderSettings {
   readonly accessTokenFormat: 'jwt' | 'opaque';
   readonly jwks: { keys: JWK[] };
   readonly cookieKeys: string[];
+  /** Memory (tests) or the data file (`npm start`). */
+  readonly adapter: (model: string) => Adapter;
 }
 
 /** Routes whose answers the SPA must read cross-origin (C7). Nothing else gets CORS for it. */
@@ -38,7 +39,7 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
   const isSpa = (client: ClientLike | undefined) => client?.clientId === SPA_CLIENT_ID;
 
   return {
-    adapter: createMemoryAdapterFactory(),
+    adapter: s.adapter,
     jwks: s.jwks,
     cookies: {
       keys: s.cookieKeys,

@@ -4,7 +4,8 @@ import { DEMO_USERS, IdpError, idpOptionsFromEnv, startIdp } from './server.ts';
 /**
  * Runs the local IdP on its own: `tsx test/stack/idp/main.ts`. Ports from IDP_PORT, APP_PORT,
  * API_PORT; lifetimes and token format from ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, SESSION_TTL,
- * ACCESS_TOKEN_FORMAT; keys in KEYS_DIR (default `.keys/`).
+ * ACCESS_TOKEN_FORMAT; keys in KEYS_DIR (default `.keys/`); sessions and tokens in IDP_DATA_FILE
+ * (default: memory only).
  */
 async function main(): Promise<void> {
   const o = originsFromEnv();
