@@ -1,4 +1,4 @@
-import { errors, type Adapter, type ClientLike, type OidcContext, type ProviderContext } from 'oidc-provider';
+import { errors, interactionPolicy, type Adapter, type ClientLike, type OidcContext, type ProviderContext } from 'oidc-provider';
 import type { JWK } from 'jose';
 import { accountFor } from './accounts.ts';
 import { errorPage, logoutPage, logoutSuccessPage } from './pages.ts';
@@ -24,12 +24,38 @@ export interface ProviderSettings {
   readonly cookieKeys: string[];
   /** Memory (tests) or the data file (`npm start`). */
   readonly adapter: (model: string) => Adapter;
+  /** Refuse `prompt=none` without `id_token_hint` (see promptPolicy). */
+  readonly requireIdTokenHintWithPromptNone: boolean;
 }
 
 /** Routes whose answers the SPA must read cross-origin (C7). Nothing else gets CORS for it. */
 export const SPA_CORS_ROUTES = new Set(['token', 'revocation']);
 
 interface RefreshTokenLike { remainingTTL: number }
+
+/**
+ * oidc-provider's default prompts, plus, when asked, the behaviour of IdPs that answer
+ * `prompt=none` without an `id_token_hint` with `invalid_request` (OIDC Core §3.1.2.1 lets an OP
+ * refuse it): a test switch for the SW's "Continue as <name>" path (issue 9 item 7). The check is
+ * the first of the login prompt, so it wins over `login_required` too; with `prompt=none` a failed
+ * check becomes an error redirect to the registered redirect URI, carrying `iss` (C3) and `state`.
+ * It can never start an interaction: it fails only when `prompt=none` forbids one.
+ */
+function promptPolicy(requireIdTokenHintWithPromptNone: boolean): interactionPolicy.Policy {
+  const policy = interactionPolicy.base();
+  if (requireIdTokenHintWithPromptNone) {
+    policy.get('login')?.checks.add(
+      new interactionPolicy.Check(
+        'id_token_hint_required',
+        'id_token_hint is required with prompt=none',
+        'invalid_request',
+        (ctx) => ctx.oidc.prompts.has('none') && ctx.oidc.params?.id_token_hint === undefined,
+      ),
+      0,
+    );
+  }
+  return policy;
+}
 
 /**
  * oidc-provider configuration for the local IdP, item by item against STANDARDS C1-C10. Every
@@ -91,6 +117,7 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
     allowOmittingSingleRegisteredRedirectUri: false,
     interactions: {
       url: async (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}`,
+      policy: promptPolicy(s.requireIdTokenHintWithPromptNone),
     },
     features: {
       devInteractions: { enabled: false },

@@ -23,6 +23,11 @@ export interface IdpOptions {
    * restart signs nobody out. Absent = memory only (what the test suites use).
    */
   dataFile?: string;
+  /**
+   * env IDP_REQUIRE_ID_TOKEN_HINT=1: answer `prompt=none` without an `id_token_hint` with an
+   * `invalid_request` error redirect, as some IdPs do. Default off. A test switch (issue 9 item 7).
+   */
+  requireIdTokenHintWithPromptNone?: boolean;
 }
 
 /** Stable codes for the IdP's start-up failures. */
@@ -51,7 +56,18 @@ function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
   return n;
 }
 
-/** Reads ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, SESSION_TTL (seconds), ACCESS_TOKEN_FORMAT and IDP_DATA_FILE. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  throw new IdpError('IDP_BAD_ENV', `${name} must be 1 or 0 (true or false), got "${raw}"`);
+}
+
+/**
+ * Reads ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, SESSION_TTL (seconds), ACCESS_TOKEN_FORMAT,
+ * IDP_DATA_FILE and IDP_REQUIRE_ID_TOKEN_HINT.
+ */
 export function idpOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): Omit<IdpOptions, 'port' | 'appOrigin' | 'apiOrigin'> {
@@ -68,5 +84,7 @@ export function idpOptionsFromEnv(
   if (st !== undefined) out.sessionTtl = st;
   if (format === 'jwt' || format === 'opaque') out.accessTokenFormat = format;
   if (env.IDP_DATA_FILE !== undefined && env.IDP_DATA_FILE !== '') out.dataFile = env.IDP_DATA_FILE;
+  const hint = flag(env, 'IDP_REQUIRE_ID_TOKEN_HINT');
+  if (hint !== undefined) out.requireIdTokenHintWithPromptNone = hint;
   return out;
 }

@@ -182,6 +182,7 @@ export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
     jwks: keys.jwks,
     cookieKeys: keys.cookieKeys,
     adapter: store.factory,
+    requireIdTokenHintWithPromptNone: opts.requireIdTokenHintWithPromptNone ?? false,
   }));
   // Errors are answered to the client; koa's default would print each 4xx/5xx with its stack.
   provider.silent = true;
