@@ -5,63 +5,26 @@ import { answerPreflight, applyCors } from './cors.ts';
 import { Discovery } from './discovery.ts';
 import { ApiError, sendError, sendJson } from './errors.ts';
 import { IntrospectionCache } from './introspection-cache.ts';
-import { IntrospectionValidator, type IntrospectionClient } from './introspect.ts';
+import { IntrospectionValidator } from './introspect.ts';
+import { DEFAULT_CLOCK_TOLERANCE_SEC, introspectionClientFromEnv, type ApiOptions } from './options.ts';
 import type { TokenValidator } from './principal.ts';
 import { matchRoute, todoRoutes, type RouteResult } from './routes.ts';
 import { openFileTodoStore } from './todo-file.ts';
 import { QueuedTodoStore, type TodoStore } from './todo-store.ts';
 import { JwtValidator } from './validate-jwt.ts';
 
-export interface ApiOptions {
-  /** Listen on localhost:port; the origin `http://localhost:port` is also the audience. */
-  port: number;
-  /** The IdP's issuer; its metadata is discovered lazily (the API may start first). */
-  issuer: string;
-  /** The only CORS origin allowed. */
-  appOrigin: string;
-  /** env TOKEN_VALIDATION; default `jwt`. */
-  validation?: 'jwt' | 'introspection';
-  /** Default `todo-api` / env API_CLIENT_SECRET ?? `todo-api-secret`. */
-  introspectionClient?: IntrospectionClient;
-  /** env TODO_DATA_FILE: persist todos there (atomic writes); absent = memory only. */
-  dataFile?: string;
-  /** Leeway for `exp`, `nbf`, `iat`; default 5. */
-  clockToleranceSec?: number;
-  /** Upper bound on reusing a positive introspection answer (B8); default 30. */
-  introspectionCacheMaxAgeSec?: number;
-  /** Default 1000. */
-  maxTodosPerUser?: number;
-}
+export {
+  ApiConfigError,
+  apiOptionsFromEnv,
+  DEFAULT_INTROSPECTION_CLIENT_ID,
+  DEFAULT_INTROSPECTION_CLIENT_SECRET,
+  type ApiOptions,
+} from './options.ts';
 
 export interface RunningApi {
   origin: string;
   port: number;
   close(): Promise<void>;
-}
-
-export const DEFAULT_INTROSPECTION_CLIENT_ID = 'todo-api';
-export const DEFAULT_INTROSPECTION_CLIENT_SECRET = 'todo-api-secret';
-const DEFAULT_CLOCK_TOLERANCE_SEC = 5;
-
-export function apiOptionsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): Pick<ApiOptions, 'validation' | 'dataFile' | 'introspectionClient'> {
-  const mode = env.TOKEN_VALIDATION ?? 'jwt';
-  if (mode !== 'jwt' && mode !== 'introspection') {
-    throw new Error(`TOKEN_VALIDATION must be "jwt" or "introspection", got "${mode}"`);
-  }
-  return {
-    validation: mode,
-    introspectionClient: defaultIntrospectionClient(env),
-    ...(env.TODO_DATA_FILE !== undefined && env.TODO_DATA_FILE !== '' ? { dataFile: env.TODO_DATA_FILE } : {}),
-  };
-}
-
-function defaultIntrospectionClient(env: NodeJS.ProcessEnv): IntrospectionClient {
-  return {
-    clientId: DEFAULT_INTROSPECTION_CLIENT_ID,
-    clientSecret: env.API_CLIENT_SECRET ?? DEFAULT_INTROSPECTION_CLIENT_SECRET,
-  };
 }
 
 export async function startApi(opts: ApiOptions): Promise<RunningApi> {
@@ -70,7 +33,7 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
     opts.dataFile !== undefined
       ? await openFileTodoStore(opts.dataFile, maxTodos(opts))
       : new QueuedTodoStore(maxTodos(opts));
-  const validator = makeValidator(opts, origin);
+  const validator = makeValidator(opts, opts.audience ?? origin);
   const routes = todoRoutes(store);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -154,7 +117,7 @@ function makeValidator(opts: ApiOptions, audience: string): TokenValidator {
       audience,
       issuer: opts.issuer,
       discovery,
-      client: opts.introspectionClient ?? defaultIntrospectionClient(process.env),
+      client: opts.introspectionClient ?? introspectionClientFromEnv(process.env),
       cache: new IntrospectionCache(
         opts.introspectionCacheMaxAgeSec !== undefined ? { maxAgeSec: opts.introspectionCacheMaxAgeSec } : {},
       ),

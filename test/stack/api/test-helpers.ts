@@ -19,9 +19,15 @@ export interface TestIssuer {
   close(): Promise<void>;
 }
 
-export async function startTestIssuer(opts: { port?: number } = {}): Promise<TestIssuer> {
+/**
+ * `path` puts the issuer under a path (`/api/oidc`; `/` gives an issuer with a trailing slash);
+ * discovery and JWKS are served below it, as OIDC Discovery §4 places them. `advertisedIssuer`
+ * makes the discovery document state another issuer than the one it is served for.
+ */
+export async function startTestIssuer(opts: { port?: number; path?: string; advertisedIssuer?: string } = {}): Promise<TestIssuer> {
   const port = opts.port ?? (await freePort());
-  const issuer = `http://localhost:${port}`;
+  const issuer = `http://localhost:${port}${opts.path ?? ''}`;
+  const base = issuer.replace(/\/$/, '');
   const kid = `test-${randomUUID().slice(0, 8)}`;
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
@@ -33,8 +39,10 @@ export async function startTestIssuer(opts: { port?: number } = {}): Promise<Tes
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (path === '/.well-known/openid-configuration') return json({ issuer, jwks_uri: `${issuer}/jwks` });
-    if (path === '/jwks') return json({ keys: [jwk] });
+    if (`http://localhost:${port}${path}` === `${base}/.well-known/openid-configuration`) {
+      return json({ issuer: opts.advertisedIssuer ?? issuer, jwks_uri: `${base}/jwks` });
+    }
+    if (`http://localhost:${port}${path}` === `${base}/jwks`) return json({ keys: [jwk] });
     res.writeHead(404).end();
   });
   await listen(server, port);

@@ -66,7 +66,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 
 /**
  * Reads ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, SESSION_TTL (seconds), ACCESS_TOKEN_FORMAT,
- * IDP_DATA_FILE and IDP_REQUIRE_ID_TOKEN_HINT.
+ * IDP_DATA_FILE, KEYS_DIR and IDP_REQUIRE_ID_TOKEN_HINT.
  */
 export function idpOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -84,6 +84,7 @@ export function idpOptionsFromEnv(
   if (st !== undefined) out.sessionTtl = st;
   if (format === 'jwt' || format === 'opaque') out.accessTokenFormat = format;
   if (env.IDP_DATA_FILE !== undefined && env.IDP_DATA_FILE !== '') out.dataFile = env.IDP_DATA_FILE;
+  if (env.KEYS_DIR !== undefined && env.KEYS_DIR !== '') out.keysDir = env.KEYS_DIR;
   const hint = flag(env, 'IDP_REQUIRE_ID_TOKEN_HINT');
   if (hint !== undefined) out.requireIdTokenHintWithPromptNone = hint;
   return out;
