@@ -25,6 +25,8 @@ export interface ApiOptions {
   introspectionCacheMaxAgeSec?: number;
   /** Default 1000. */
   maxTodosPerUser?: number;
+  /** JWT mode: verified tokens remembered until their `exp` (issue 12); default 1000, 0 = off. */
+  verifiedTokenCacheSize?: number;
 }
 
 export const DEFAULT_INTROSPECTION_CLIENT_ID = 'todo-api';

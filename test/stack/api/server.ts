@@ -128,6 +128,7 @@ function makeValidator(opts: ApiOptions, audience: string): TokenValidator {
     audience,
     clockToleranceSec: opts.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
     discovery,
+    ...(opts.verifiedTokenCacheSize !== undefined ? { cacheSize: opts.verifiedTokenCacheSize } : {}),
   });
 }
 
