@@ -4,9 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { after, before } from 'node:test';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { freePort } from '../free-port.ts';
+import { startApi, type RunningApi } from './server.ts';
 
 export interface TestIssuer {
   readonly issuer: string;
@@ -175,4 +177,60 @@ export async function listTodos(origin: string, token: string): Promise<WireTodo
   const res = await call(origin, token, 'GET', '/todos');
   assert.equal(res.status, 200);
   return (await res.json()) as WireTodo[];
+}
+
+/** The app origin the suites' APIs allow (CORS). */
+export const APP_ORIGIN = 'http://localhost:5173';
+
+export interface ApiFixture {
+  readonly iss: TestIssuer;
+  readonly api: RunningApi;
+  /** Tokens for `alice-sub` and `bob-sub`, both scopes. */
+  readonly alice: string;
+  readonly bob: string;
+}
+
+/** One test issuer and one API (memory store) for a test file; `ready` receives them before the tests run. */
+export function useApiFixture(ready: (f: ApiFixture) => void): void {
+  let f: ApiFixture | undefined;
+  before(async () => {
+    const iss = await startTestIssuer();
+    const api = await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN });
+    f = { iss, api, alice: await mint(iss, api.origin, { claims: { sub: 'alice-sub' } }), bob: await mint(iss, api.origin, { claims: { sub: 'bob-sub' } }) };
+    ready(f);
+  });
+  after(async () => {
+    await f?.api.close();
+    await f?.iss.close();
+  });
+}
+
+/** Sends a raw request (fetch cannot send two Authorization headers or stream a chunked body). */
+export function raw(
+  origin: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | string[]>,
+  body?: string[],
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${origin}${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    for (const chunk of body ?? []) req.write(chunk);
+    req.end();
+  });
+}
+
+/** POST /todos with a body sent as it is (a string) or as JSON, and the given headers. */
+export function post(origin: string, token: string, body: unknown, headers: Record<string, string> = JSON_HEADERS): Promise<Response> {
+  return fetch(`${origin}/todos`, {
+    method: 'POST',
+    headers: { ...bearer(token), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
