@@ -12,18 +12,21 @@ let alice: string;
 let bob: string;
 useApiFixture((f) => ({ api, alice, bob } = f));
 
+/** RFC 6750 §3.1 (no error code) plus RFC 9449 §7.2: both schemes offered, DPoP with its algorithms. */
+const NO_CREDENTIALS_CHALLENGE = 'Bearer realm="todos", DPoP realm="todos", algs="ES256 ES384 RS256 PS256 EdDSA Ed25519"';
+
 describe('B6: RFC 6750 error responses', () => {
-  it('B6: no credentials → 401 with `WWW-Authenticate: Bearer realm="todos"` and no error', async () => {
+  it('B6: no credentials → 401 with `WWW-Authenticate: Bearer realm="todos"` (and the DPoP offer, B7) and no error', async () => {
     const res = await fetch(`${api.origin}/todos`);
     assert.equal(res.status, 401);
-    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="todos"');
+    assert.equal(res.headers.get('www-authenticate'), NO_CREDENTIALS_CHALLENGE);
     assert.equal((await errorBody(res)).error, 'missing_credentials');
   });
 
   it('B6: another scheme only (Basic) counts as no Bearer credentials → 401 without error', async () => {
     const res = await fetch(`${api.origin}/todos`, { headers: { Authorization: 'Basic YWxpY2U6cHc=' } });
     assert.equal(res.status, 401);
-    assert.equal(res.headers.get('www-authenticate'), 'Bearer realm="todos"');
+    assert.equal(res.headers.get('www-authenticate'), NO_CREDENTIALS_CHALLENGE);
   });
 
   const cases: Array<{ name: string; headers: () => Record<string, string>; status: number; error: string }> = [

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readBody } from './body.ts';
-import { extractBearer } from './bearer.ts';
+import { extractAccessToken } from './credentials.ts';
+import { DpopBinding } from './dpop-binding.ts';
 import { answerPreflight, applyCors } from './cors.ts';
 import { Discovery } from './discovery.ts';
-import { ApiError, sendError, sendJson } from './errors.ts';
+import { ApiError, sendError, sendJson, type AuthScheme } from './errors.ts';
 import { IntrospectionCache } from './introspection-cache.ts';
 import { IntrospectionValidator } from './introspect.ts';
 import { DEFAULT_CLOCK_TOLERANCE_SEC, introspectionClientFromEnv, type ApiOptions } from './options.ts';
@@ -36,7 +37,10 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
   const validator = makeValidator(opts, opts.audience ?? origin);
   const routes = todoRoutes(store);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const dpop = new DpopBinding({ origin, clockToleranceSec: opts.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC });
+
+  /** `scheme` is set once the credentials are known, so that errors are challenged in it (RFC 9449 §7.1). */
+  const handle = async (req: IncomingMessage, res: ServerResponse, seen: { scheme?: AuthScheme }): Promise<void> => {
     applyCors(req, res, opts.appOrigin);
     if (req.method === 'OPTIONS') return answerPreflight(req, res, opts.appOrigin);
     // Parse against our own origin by concatenation: `//evil.example/todos` must stay a path here.
@@ -47,8 +51,12 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
     if (endpoint.scope === null) return send(res, await endpoint.handle());
 
     const rawBody = await readBody(req);
-    const token = extractBearer(req, url, rawBody);
-    const principal = await validator.validate(token);
+    const presented = extractAccessToken(req, url, rawBody);
+    seen.scheme = presented.scheme;
+    const principal = await validator.validate(presented.token);
+    for (const [name, value] of Object.entries(await dpop.enforce(presented, principal, req, url.pathname))) {
+      res.setHeader(name, value);
+    }
     if (!principal.scopes.has(endpoint.scope)) {
       throw new ApiError('insufficient_scope', `this request needs the "${endpoint.scope}" scope`, {
         scope: endpoint.scope,
@@ -69,7 +77,8 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    const seen: { scheme?: AuthScheme } = {};
+    handle(req, res, seen).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
@@ -79,7 +88,7 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
         const e = err instanceof Error ? err : new Error(String(err));
         console.error(`Todo API: internal error: ${e.name}: ${e.message}`);
       }
-      sendError(res, err);
+      sendError(res, err, seen.scheme);
     });
   });
   // Requests are tiny; a slow client should not hold a connection open for long.

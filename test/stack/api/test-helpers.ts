@@ -190,14 +190,18 @@ export interface ApiFixture {
   readonly bob: string;
 }
 
-/** One test issuer and one API (memory store) for a test file; `ready` receives them before the tests run. */
-export function useApiFixture(ready: (f: ApiFixture) => void): void {
+/**
+ * One test issuer and one API (memory store) for a test file; `ready` receives them before the
+ * tests run. Put further setup in `ready`: Node 20 runs a file's top-level `before` hooks
+ * concurrently, so a second hook could not rely on this one.
+ */
+export function useApiFixture(ready: (f: ApiFixture) => unknown): void {
   let f: ApiFixture | undefined;
   before(async () => {
     const iss = await startTestIssuer();
     const api = await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN });
     f = { iss, api, alice: await mint(iss, api.origin, { claims: { sub: 'alice-sub' } }), bob: await mint(iss, api.origin, { claims: { sub: 'bob-sub' } }) };
-    ready(f);
+    await ready(f);
   });
   after(async () => {
     await f?.api.close();

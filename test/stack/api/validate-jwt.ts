@@ -1,15 +1,12 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
+import { ALLOWED_ALGS } from './algorithms.ts';
 import type { Discovery } from './discovery.ts';
 import { ApiError } from './errors.ts';
-import { parseScope, type Principal, type TokenValidator } from './principal.ts';
+import { boundKeyOf, parseScope, type Principal, type TokenValidator } from './principal.ts';
 import { TokenCache } from './token-cache.ts';
 
-/**
- * B2: the fixed algorithm allow-list. Asymmetric only (RFC 8725 §3.1-3.2): never `none`, never
- * HS* (an HMAC "keyed" with the public key would otherwise verify). The local IdP signs with ES256.
- */
-export const ALLOWED_ALGS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA', 'Ed25519'] as const;
+export { ALLOWED_ALGS } from './algorithms.ts';
 
 /** RFC 9068 §2.1. jose compares `typ` case-insensitively and adds `application/` when missing, so `application/at+jwt` passes too. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';
@@ -35,8 +32,9 @@ export interface JwtValidatorOptions {
 /**
  * Validates RFC 9068 JWT access tokens as a short script of named steps (B1-B4).
  *
- * What it does not cover: revocation (a JWT stays valid until `exp`; use introspection mode),
- * DPoP binding (`cnf.jkt`, B7: later issue), `client_id` and `jti` (not used by this API).
+ * What it does not cover: revocation (a JWT stays valid until `exp`; use introspection mode), the
+ * DPoP proof (the principal carries `cnf.jkt`; dpop-binding.ts checks the proof on every request,
+ * cached or not), `client_id` and `jti` (not used by this API).
  * Keys come only from the issuer's discovered `jwks_uri`: `jku`, `x5u`, `jwk` and `x5c` headers
  * are never consulted (jose's `createRemoteJWKSet` only fetches the URL it was created with).
  *
@@ -141,12 +139,15 @@ export function checkIssuedAtNotInFuture(payload: JWTPayload, clockToleranceSec:
   }
 }
 
-/** Step 3 (B9): a non-empty `sub` keys the user's todos; `scope` gives the route permissions (B5). */
+/**
+ * Step 3 (B9): a non-empty `sub` keys the user's todos; `scope` gives the route permissions (B5);
+ * `cnf.jkt` marks a DPoP-bound token (B7).
+ */
 export function toPrincipal(payload: JWTPayload): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new ApiError('invalid_token', 'the token has no subject');
   }
-  return { sub: payload.sub, scopes: parseScope(payload.scope) };
+  return { sub: payload.sub, scopes: parseScope(payload.scope), jkt: boundKeyOf(payload.cnf) };
 }
 
 /** A short, fixed description per failure kind: never the token or its claims. */
