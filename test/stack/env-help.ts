@@ -27,6 +27,7 @@ export const ENV_VARS: readonly EnvVar[] = [
   { name: 'IDP_DATA_FILE', default: '.data/idp-store.json (idp alone: memory)', what: "the IdP's sessions, grants and tokens", commands: IDP },
   { name: 'KEYS_DIR', default: '.keys/', what: "the IdP's signing and cookie keys", commands: IDP },
   { name: 'IDP_REQUIRE_ID_TOKEN_HINT', default: '0', what: 'test switch: 1 refuses prompt=none without id_token_hint (invalid_request)', commands: IDP },
+  { name: 'IDP_DPOP', default: '0', what: '1 turns on DPoP for the SPA client (required, tokens bound, nonces)', commands: IDP },
   { name: 'TOKEN_VALIDATION', default: 'jwt', what: 'the API validates JWTs locally, or uses introspection (RFC 7662)', commands: API },
   { name: 'API_ISSUER', default: 'http://localhost:IDP_PORT', what: 'the issuer the API trusts, exactly as its discovery states it (may have a path)', commands: API },
   { name: 'API_AUDIENCE', default: 'http://localhost:API_PORT', what: 'the audience the API requires in tokens', commands: API },

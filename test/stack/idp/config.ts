@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { errors, interactionPolicy, type Adapter, type ClientLike, type OidcContext, type ProviderContext } from 'oidc-provider';
 import type { JWK } from 'jose';
 import { accountFor } from './accounts.ts';
@@ -26,12 +27,26 @@ export interface ProviderSettings {
   readonly adapter: (model: string) => Adapter;
   /** Refuse `prompt=none` without `id_token_hint` (see promptPolicy). */
   readonly requireIdTokenHintWithPromptNone: boolean;
+  /** C6: DPoP required for the SPA, tokens bound, nonces on (see dpopFeature). */
+  readonly dpop: boolean;
 }
 
 /** Routes whose answers the SPA must read cross-origin (C7). Nothing else gets CORS for it. */
 export const SPA_CORS_ROUTES = new Set(['token', 'revocation']);
 
 interface RefreshTokenLike { remainingTTL: number }
+
+/**
+ * C6 (RFC 9449) when asked. oidc-provider then binds the access token (`cnf.jkt`, token_type DPoP)
+ * and, for a public client, the refresh token to the proof's key: a refresh with another key is
+ * `invalid_grant`. Nonces are required on every token request (§8: the first answer is 400
+ * `use_dpop_nonce` with `DPoP-Nonce`, exposed through CORS), from a secret made at each start (a
+ * restart costs clients one retry). Proof `jti`s are kept by ReplayDetection in the adapter.
+ */
+function dpopFeature(enabled: boolean): Record<string, unknown> {
+  if (!enabled) return { enabled: false };
+  return { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true, allowReplay: false };
+}
 
 /**
  * oidc-provider's default prompts, plus, when asked, the behaviour of IdPs that answer
@@ -86,6 +101,8 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
         redirect_uris: [`${s.appOrigin}/callback`],
         post_logout_redirect_uris: [`${s.appOrigin}/`],
         id_token_signed_response_alg: 'ES256',
+        // C6: with DPoP on, the token endpoint refuses the SPA's requests without a proof.
+        ...(s.dpop ? { dpop_bound_access_tokens: true } : {}),
       },
       {
         // C8: the API's confidential client, for introspection only.
@@ -121,8 +138,7 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
     },
     features: {
       devInteractions: { enabled: false },
-      // C6 (DPoP) comes with a later issue.
-      dPoP: { enabled: false },
+      dPoP: dpopFeature(s.dpop),
       pushedAuthorizationRequests: { enabled: false },
       userinfo: { enabled: true },
       revocation: {

@@ -28,6 +28,12 @@ export interface IdpOptions {
    * `invalid_request` error redirect, as some IdPs do. Default off. A test switch (issue 9 item 7).
    */
   requireIdTokenHintWithPromptNone?: boolean;
+  /**
+   * env IDP_DPOP=1: DPoP (RFC 9449, C6) for the SPA client: required at the token endpoint,
+   * access and refresh tokens bound to the proof key, nonces required. Default off, so a client
+   * without DPoP keeps working.
+   */
+  dpop?: boolean;
 }
 
 /** Stable codes for the IdP's start-up failures. */
@@ -66,7 +72,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 
 /**
  * Reads ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, SESSION_TTL (seconds), ACCESS_TOKEN_FORMAT,
- * IDP_DATA_FILE, KEYS_DIR and IDP_REQUIRE_ID_TOKEN_HINT.
+ * IDP_DATA_FILE, KEYS_DIR, IDP_REQUIRE_ID_TOKEN_HINT and IDP_DPOP.
  */
 export function idpOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -87,5 +93,7 @@ export function idpOptionsFromEnv(
   if (env.KEYS_DIR !== undefined && env.KEYS_DIR !== '') out.keysDir = env.KEYS_DIR;
   const hint = flag(env, 'IDP_REQUIRE_ID_TOKEN_HINT');
   if (hint !== undefined) out.requireIdTokenHintWithPromptNone = hint;
+  const dpop = flag(env, 'IDP_DPOP');
+  if (dpop !== undefined) out.dpop = dpop;
   return out;
 }

@@ -183,6 +183,7 @@ export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
     cookieKeys: keys.cookieKeys,
     adapter: store.factory,
     requireIdTokenHintWithPromptNone: opts.requireIdTokenHintWithPromptNone ?? false,
+    dpop: opts.dpop ?? false,
   }));
   // Errors are answered to the client; koa's default would print each 4xx/5xx with its stack.
   provider.silent = true;
