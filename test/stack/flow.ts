@@ -210,9 +210,17 @@ export function callbackParams(url: URL): CallbackParams {
   return out;
 }
 
-/** POST /token as the SPA would from its origin (the Origin header drives the IdP's CORS). */
-export function tokenRequest(issuer: string, body: Record<string, string>, appOrigin?: string): Promise<Response> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
+/**
+ * POST /token as the SPA would from its origin (the Origin header drives the IdP's CORS);
+ * `extraHeaders` adds e.g. a `DPoP` proof.
+ */
+export function tokenRequest(
+  issuer: string,
+  body: Record<string, string>,
+  appOrigin?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', ...extraHeaders };
   if (appOrigin !== undefined) headers.Origin = appOrigin;
   return fetch(new URL('/token', issuer), {
     method: 'POST',
@@ -239,8 +247,8 @@ export async function exchangeCode(
 }
 
 /** Raw token-endpoint response to a refresh_token grant by the SPA. */
-export function refresh(issuer: string, refreshToken: string, appOrigin?: string): Promise<Response> {
-  return tokenRequest(issuer, { grant_type: 'refresh_token', refresh_token: refreshToken }, appOrigin);
+export function refresh(issuer: string, refreshToken: string, appOrigin?: string, extraHeaders: Record<string, string> = {}): Promise<Response> {
+  return tokenRequest(issuer, { grant_type: 'refresh_token', refresh_token: refreshToken }, appOrigin, extraHeaders);
 }
 
 /** Checks a callback the way the SPA must (state, RFC 9207 iss) and returns its code. */

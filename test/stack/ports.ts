@@ -44,3 +44,23 @@ export function originsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOrigi
     app: port(env, 'APP_PORT', DEFAULT_PORTS.app),
   });
 }
+
+/**
+ * The app's origin for the IdP and API when the app is served elsewhere (`npm run stack`, or a
+ * server run alone): env APP_ORIGIN, else `http://localhost:APP_PORT`. Redirect URIs and CORS
+ * derive from it, so it must be an origin exactly: scheme, host, port, nothing else.
+ */
+export function withAppOriginFromEnv(o: StackOrigins, env: NodeJS.ProcessEnv = process.env): StackOrigins {
+  const raw = env.APP_ORIGIN;
+  if (raw === undefined || raw === '') return o;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== raw) {
+    throw new Error(`APP_ORIGIN must be an origin such as http://localhost:8080 (scheme, host, optional port; no path or trailing slash), got "${raw}"`);
+  }
+  return { ...o, appOrigin: raw };
+}

@@ -3,49 +3,25 @@
  * server for the SPA — with the demo logins printed, and all three stopped on Ctrl+C.
  */
 import { resolve } from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer } from 'vite';
+import { ROOT, startBackends, stopOnSignals } from './backends.ts';
+import { exitWithHint, helpRequested } from './env-help.ts';
+import { DEMO_USERS } from './idp/server.ts';
 import { originsFromEnv } from './ports.ts';
-import { startIdp, idpOptionsFromEnv, DEMO_USERS, type RunningIdp } from './idp/server.ts';
-import { startApi, apiOptionsFromEnv, type RunningApi } from './api/server.ts';
-
-const root = resolve(import.meta.dirname, '../..');
-
-function portHint(err: unknown, variable: string, port: number): never {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (code === 'EADDRINUSE') {
-    console.error(`Port ${port} is already in use. Stop whatever uses it, or set ${variable} to another port.`);
-  } else {
-    console.error(`Could not start (${variable}=${port}): ${err instanceof Error ? err.message : String(err)}`);
-  }
-  process.exit(1);
-}
 
 async function main(): Promise<void> {
+  helpRequested('npm start', 'npm start: the IdP, the Todo API and the app (Vite dev server), with data in .data/.');
+  if (process.env.APP_ORIGIN) {
+    throw new Error('APP_ORIGIN is for `npm run stack` (an app served elsewhere); npm start serves the app itself on APP_PORT');
+  }
   const o = originsFromEnv();
-  let idp: RunningIdp | undefined;
-  let api: RunningApi | undefined;
-  let app: ViteDevServer | undefined;
-
-  const stop = async (): Promise<void> => {
-    await Promise.allSettled([app?.close(), api?.close(), idp?.close()]);
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-
-  idp = await startIdp({ ...idpOptionsFromEnv(), port: o.idpPort, appOrigin: o.appOrigin, apiOrigin: o.apiOrigin }).catch((e: unknown) =>
-    portHint(e, 'IDP_PORT', o.idpPort),
-  );
-  api = await startApi({
-    // Todos survive a restart of `npm start` (the folder is gitignored).
-    dataFile: resolve(root, '.data/todos.json'),
-    ...apiOptionsFromEnv(),
-    port: o.apiPort,
-    issuer: o.issuer,
-    appOrigin: o.appOrigin,
-  }).catch((e: unknown) => portHint(e, 'API_PORT', o.apiPort));
-  app = await createServer({ root, configFile: resolve(root, 'vite.config.ts') });
-  await app.listen().catch((e: unknown) => portHint(e, 'APP_PORT', o.appPort));
+  const backends = await startBackends(o);
+  const app = await createServer({ root: ROOT, configFile: resolve(ROOT, 'vite.config.ts') });
+  stopOnSignals(() => Promise.allSettled([app.close(), backends.close()]));
+  await app.listen().catch(async (err: unknown) => {
+    await backends.close();
+    throw new Error(`The app: port ${o.appPort} is already in use or cannot be opened; set APP_PORT to another port`, { cause: err });
+  });
 
   const users = DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ');
   console.log(
@@ -62,4 +38,4 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+main().catch((err: unknown) => exitWithHint('npm start', err));

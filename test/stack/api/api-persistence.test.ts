@@ -3,16 +3,16 @@
  * the standalone API (test/stack/api/main.ts) while writes are in flight.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../free-port.ts';
 import { openFileTodoStore } from './todo-file.ts';
+import { API_MAIN, spawnApi as spawnChild, type ApiChild } from './spawn-api.ts';
 import { bearer, JSON_HEADERS, mint, startTestIssuer, type TestIssuer } from './test-helpers.ts';
 
-const MAIN = resolve(import.meta.dirname, 'main.ts');
 let dir: string;
 let iss: TestIssuer;
 
@@ -25,35 +25,8 @@ after(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  proc: ChildProcess;
-  origin: string;
-  exited: Promise<void>;
-}
-
-/** Starts main.ts and waits for its "listening" line (generous timeout: tsx compiles on start). */
-async function spawnApi(dataFile: string, apiPort: number): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, API_PORT: String(apiPort), IDP_PORT: String(iss.port), APP_PORT: '5173', TODO_DATA_FILE: dataFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  let stderr = '';
-  proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`API did not start: ${stderr}`)), 30_000);
-    proc.stdout?.on('data', (c: Buffer) => {
-      if (c.toString().includes('listening')) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`API exited with ${code}: ${stderr}`));
-    });
-  });
-  return { proc, origin: `http://localhost:${apiPort}`, exited };
+function spawnApi(dataFile: string, apiPort: number): Promise<ApiChild> {
+  return spawnChild({ IDP_PORT: String(iss.port), TODO_DATA_FILE: dataFile }, apiPort);
 }
 
 describe('B9: persistence', () => {
@@ -74,6 +47,20 @@ describe('B9: persistence', () => {
     assert.equal(alice.find((t) => t.id === created[1]?.id)?.completed, true);
     assert.ok(!bob.some((t) => t.id === first.id));
     await reopened.close();
+  });
+
+  it('B9: a format-1 data file (todos without versions) loads with version 1 and is rewritten as format 2', async () => {
+    const file = join(dir, 'format1.json');
+    const old = { sub: 'alice', id: 'old-1', title: 'from before', completed: false, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+    await writeFile(file, JSON.stringify({ version: 1, todos: [old] }));
+    const store = await openFileTodoStore(file);
+    const { sub: _sub, ...expected } = old;
+    assert.deepEqual(await store.list('alice'), [{ ...expected, version: 1 }]);
+    assert.equal((await store.update('alice', 'old-1', { completed: true }, { ifMatch: 1 })).version, 2);
+    await store.close();
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { version: number; todos: Array<{ version: number }> };
+    assert.equal(saved.version, 2);
+    assert.equal(saved.todos[0]?.version, 2);
   });
 
   it('B9: SIGKILL while writes are in flight loses no acknowledged todo; the file stays valid JSON', async (t) => {
@@ -147,7 +134,7 @@ describe('B9: persistence', () => {
     const port = await freePort();
     const first = await spawnApi(join(dir, 'port.json'), port);
     try {
-      const second = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      const second = spawn(process.execPath, ['--import', 'tsx', API_MAIN], {
         env: { ...process.env, API_PORT: String(port), IDP_PORT: String(iss.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

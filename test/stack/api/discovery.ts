@@ -34,8 +34,17 @@ export class Discovery {
   }
 }
 
+/**
+ * OIDC Discovery §4: the issuer with any terminating `/` removed, then
+ * `/.well-known/openid-configuration`; an issuer with a path keeps it
+ * (`https://idp.example/api/oidc` -> `https://idp.example/api/oidc/.well-known/openid-configuration`).
+ */
+export function discoveryUrl(issuer: string): string {
+  return `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+}
+
 async function fetchMetadata(issuer: string): Promise<IssuerMetadata> {
-  const url = `${issuer}/.well-known/openid-configuration`;
+  const url = discoveryUrl(issuer);
   let body: unknown;
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), redirect: 'error' });
@@ -45,7 +54,8 @@ async function fetchMetadata(issuer: string): Promise<IssuerMetadata> {
     throw new ApiError('temporarily_unavailable', 'the identity provider is unreachable', { cause });
   }
   const meta = body as Partial<Record<string, unknown>>;
-  // OIDC Discovery §4.3: the metadata's issuer must be exactly the one we asked.
+  // OIDC Discovery §4.3: the metadata's issuer must be exactly the one configured (no
+  // normalising: a trailing slash or a path is part of the identifier, and of every token's `iss`).
   if (typeof meta !== 'object' || meta === null || meta.issuer !== issuer || typeof meta.jwks_uri !== 'string') {
     throw new ApiError('temporarily_unavailable', 'the identity provider metadata is invalid');
   }

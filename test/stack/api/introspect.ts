@@ -1,7 +1,7 @@
 import type { Discovery } from './discovery.ts';
 import { ApiError } from './errors.ts';
 import { IntrospectionCache } from './introspection-cache.ts';
-import { parseScope, type Principal, type TokenValidator } from './principal.ts';
+import { boundKeyOf, parseScope, type Principal, type TokenValidator } from './principal.ts';
 
 export interface IntrospectionClient {
   readonly clientId: string;
@@ -24,7 +24,8 @@ const INTROSPECTION_TIMEOUT_MS = 5_000;
  * (client_secret_basic), require `active: true`, check `aud`, `sub`, `exp`, token type, then
  * cache the positive answer (see IntrospectionCache for the bound).
  *
- * Not covered: DPoP-bound tokens (`cnf`, B7, later issue) are refused as not Bearer.
+ * A DPoP-bound token (`token_type` DPoP with `cnf.jkt`, RFC 9449 §6.2) gives a principal with
+ * its `jkt`; dpop-binding.ts then requires the proof.
  */
 export class IntrospectionValidator implements TokenValidator {
   readonly #opts: IntrospectionValidatorOptions;
@@ -97,9 +98,11 @@ export function checkIntrospectionAnswer(
   const aud = answer.aud;
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
   if (!audiences.includes(expected.audience)) throw new ApiError('invalid_token', 'the token is not meant for this API');
-  // RFC 7662 makes token_type optional; when present it must say Bearer (a DPoP-bound token is not, B7).
-  if (answer.token_type !== undefined && String(answer.token_type).toLowerCase() !== 'bearer') {
-    throw new ApiError('invalid_token', 'the token is not a Bearer access token');
+  // RFC 7662 makes token_type optional; when present it is Bearer, or DPoP with the key (RFC 9449 §6.2).
+  const type = answer.token_type === undefined ? undefined : String(answer.token_type).toLowerCase();
+  const jkt = boundKeyOf(answer.cnf);
+  if (type !== undefined && type !== 'bearer' && !(type === 'dpop' && jkt !== undefined)) {
+    throw new ApiError('invalid_token', 'the token is neither a Bearer token nor a DPoP token with its key');
   }
   // `exp` bounds the cache (B8); an answer without it is refused rather than cached forever.
   if (typeof answer.exp !== 'number' || answer.exp <= nowSec) {
@@ -108,7 +111,7 @@ export function checkIntrospectionAnswer(
   if (typeof answer.sub !== 'string' || answer.sub === '') {
     throw new ApiError('invalid_token', 'the token has no subject');
   }
-  return { principal: { sub: answer.sub, scopes: parseScope(answer.scope) }, exp: answer.exp };
+  return { principal: { sub: answer.sub, scopes: parseScope(answer.scope), jkt }, exp: answer.exp };
 }
 
 function formEncode(value: string): string {

@@ -1,26 +1,27 @@
 /**
- * Runs the Todo API on its own: `node --import tsx test/stack/api/main.ts`.
- * Ports from IDP_PORT / API_PORT / APP_PORT; TOKEN_VALIDATION, API_CLIENT_SECRET, TODO_DATA_FILE.
+ * Runs the Todo API on its own: `node --import tsx test/stack/api/main.ts` (`--help` lists the
+ * environment). It can trust any OpenID provider: API_ISSUER, API_AUDIENCE, TOKEN_VALIDATION and
+ * API_CLIENT_ID / API_CLIENT_SECRET for introspection; APP_ORIGIN for CORS; TODO_DATA_FILE.
  */
-import { originsFromEnv } from '../ports.ts';
-import { apiOptionsFromEnv, startApi, type RunningApi } from './server.ts';
+import { exitWithHint, helpRequested } from '../env-help.ts';
+import { originsFromEnv, withAppOriginFromEnv } from '../ports.ts';
+import { apiOptionsFromEnv, startApi } from './server.ts';
 
 async function main(): Promise<void> {
-  const o = originsFromEnv();
+  helpRequested('api', 'node --import tsx test/stack/api/main.ts: the Todo API alone.');
+  const o = withAppOriginFromEnv(originsFromEnv());
   const envOpts = apiOptionsFromEnv();
-  let api: RunningApi;
-  try {
-    api = await startApi({ port: o.apiPort, issuer: o.issuer, appOrigin: o.appOrigin, ...envOpts });
-  } catch (err) {
+  const opts = { port: o.apiPort, issuer: o.issuer, appOrigin: o.appOrigin, ...envOpts };
+  const api = await startApi(opts).catch((err: unknown) => {
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      console.error(`Todo API: port ${o.apiPort} is already in use; set API_PORT to a free port.`);
-      process.exit(1);
+      throw new Error(`Todo API: port ${o.apiPort} is already in use; set API_PORT to a free port.`, { cause: err });
     }
     throw err;
-  }
+  });
   console.log(
-    `Todo API listening on ${api.origin} (issuer ${o.issuer}, ${envOpts.validation ?? 'jwt'} validation, ` +
-      `${envOpts.dataFile !== undefined ? `data in ${envOpts.dataFile}` : 'memory only'})`,
+    `Todo API listening on ${api.origin} (issuer ${opts.issuer}, audience ${opts.audience ?? api.origin}, ` +
+      `${opts.validation} validation, CORS for ${o.appOrigin}, ` +
+      `${opts.dataFile !== undefined ? `data in ${opts.dataFile}` : 'memory only'})`,
   );
   const stop = (): void => {
     api.close().then(
@@ -32,7 +33,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  console.error(`Todo API failed to start: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+main().catch((err: unknown) => exitWithHint('api', err));

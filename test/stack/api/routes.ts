@@ -1,15 +1,21 @@
+import type { IncomingMessage } from 'node:http';
 import { parseJsonObject } from './body.ts';
 import { ApiError } from './errors.ts';
+import { parseIdempotencyKey, requestFingerprint } from './idempotency.ts';
+import { etagFor, parseIfMatch } from './preconditions.ts';
 import type { Principal } from './principal.ts';
 import { parseNewTodo, parseTodoPatch } from './todo-input.ts';
-import type { TodoStore } from './todo-store.ts';
+import type { Todo, TodoStore, WriteOptions } from './todo-store.ts';
 
 export type Scope = 'todos:read' | 'todos:write';
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-export interface RouteRequest {
+export interface RouteRequest extends Pick<IncomingMessage, 'headersDistinct'> {
   readonly principal: Principal;
   readonly params: Readonly<Record<string, string>>;
+  readonly method: string;
+  /** The URL path (no query): part of the idempotency fingerprint. */
+  readonly path: string;
   readonly contentType: string | undefined;
   readonly rawBody: Buffer;
 }
@@ -17,6 +23,7 @@ export interface RouteRequest {
 export interface RouteResult {
   readonly status: number;
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** `scope: null` marks a public route (no token needed). */
@@ -45,9 +52,10 @@ export function todoRoutes(store: TodoStore): Route[] {
         },
         POST: {
           scope: 'todos:write',
-          handle: async ({ principal, contentType, rawBody }) => {
-            const { title } = parseNewTodo(parseJsonObject(contentType, rawBody));
-            return { status: 201, body: await store.create(principal.sub, title) };
+          handle: async (req) => {
+            const opts = { idempotency: idempotencyClaim(req) };
+            const { title } = parseNewTodo(parseJsonObject(req.contentType, req.rawBody));
+            return oneTodo(201, await store.create(req.principal.sub, title, opts));
           },
         },
       },
@@ -57,15 +65,16 @@ export function todoRoutes(store: TodoStore): Route[] {
       methods: {
         PATCH: {
           scope: 'todos:write',
-          handle: async ({ principal, params, contentType, rawBody }) => {
-            const patch = parseTodoPatch(parseJsonObject(contentType, rawBody));
-            return { status: 200, body: await store.update(principal.sub, param(params, 'id'), patch) };
+          handle: async (req) => {
+            const opts = conditionalWrite(req);
+            const patch = parseTodoPatch(parseJsonObject(req.contentType, req.rawBody));
+            return oneTodo(200, await store.update(req.principal.sub, param(req.params, 'id'), patch, opts));
           },
         },
         DELETE: {
           scope: 'todos:write',
-          handle: async ({ principal, params }) => {
-            await store.remove(principal.sub, param(params, 'id'));
+          handle: async (req) => {
+            await store.remove(req.principal.sub, param(req.params, 'id'), conditionalWrite(req));
             return { status: 204 };
           },
         },
@@ -92,6 +101,22 @@ export function matchRoute(
     return { endpoint, params: { ...m.groups } };
   }
   throw new ApiError('not_found', 'no such resource');
+}
+
+/** A response that carries one todo names its version (RFC 9110 §8.8.3). */
+function oneTodo(status: number, todo: Todo): RouteResult {
+  return { status, body: todo, headers: { ETag: etagFor(todo.version) } };
+}
+
+/** @throws ApiError `invalid_request` for a malformed Idempotency-Key */
+function idempotencyClaim(req: RouteRequest): WriteOptions['idempotency'] {
+  const key = parseIdempotencyKey(req);
+  return key === undefined ? undefined : { key, fingerprint: requestFingerprint(req.method, req.path, req.rawBody) };
+}
+
+/** @throws ApiError `invalid_request` for a malformed Idempotency-Key or If-Match */
+function conditionalWrite(req: RouteRequest): WriteOptions {
+  return { idempotency: idempotencyClaim(req), ifMatch: parseIfMatch(req) };
 }
 
 function param(params: Readonly<Record<string, string>>, name: string): string {

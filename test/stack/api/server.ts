@@ -1,69 +1,31 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readBody } from './body.ts';
-import { extractBearer } from './bearer.ts';
+import { extractAccessToken } from './credentials.ts';
+import { DpopBinding } from './dpop-binding.ts';
 import { answerPreflight, applyCors } from './cors.ts';
 import { Discovery } from './discovery.ts';
-import { ApiError, sendError, sendJson } from './errors.ts';
+import { ApiError, sendError, sendJson, type AuthScheme } from './errors.ts';
 import { IntrospectionCache } from './introspection-cache.ts';
-import { IntrospectionValidator, type IntrospectionClient } from './introspect.ts';
+import { IntrospectionValidator } from './introspect.ts';
+import { DEFAULT_CLOCK_TOLERANCE_SEC, introspectionClientFromEnv, type ApiOptions } from './options.ts';
 import type { TokenValidator } from './principal.ts';
-import { matchRoute, todoRoutes } from './routes.ts';
+import { matchRoute, todoRoutes, type RouteResult } from './routes.ts';
 import { openFileTodoStore } from './todo-file.ts';
 import { QueuedTodoStore, type TodoStore } from './todo-store.ts';
 import { JwtValidator } from './validate-jwt.ts';
 
-export interface ApiOptions {
-  /** Listen on localhost:port; the origin `http://localhost:port` is also the audience. */
-  port: number;
-  /** The IdP's issuer; its metadata is discovered lazily (the API may start first). */
-  issuer: string;
-  /** The only CORS origin allowed. */
-  appOrigin: string;
-  /** env TOKEN_VALIDATION; default `jwt`. */
-  validation?: 'jwt' | 'introspection';
-  /** Default `todo-api` / env API_CLIENT_SECRET ?? `todo-api-secret`. */
-  introspectionClient?: IntrospectionClient;
-  /** env TODO_DATA_FILE: persist todos there (atomic writes); absent = memory only. */
-  dataFile?: string;
-  /** Leeway for `exp`, `nbf`, `iat`; default 5. */
-  clockToleranceSec?: number;
-  /** Upper bound on reusing a positive introspection answer (B8); default 30. */
-  introspectionCacheMaxAgeSec?: number;
-  /** Default 1000. */
-  maxTodosPerUser?: number;
-  /** Replaces the validator `validation` selects (the bench measures the API without validation). */
-  validator?: TokenValidator;
-}
+export {
+  ApiConfigError,
+  apiOptionsFromEnv,
+  DEFAULT_INTROSPECTION_CLIENT_ID,
+  DEFAULT_INTROSPECTION_CLIENT_SECRET,
+  type ApiOptions,
+} from './options.ts';
 
 export interface RunningApi {
   origin: string;
   port: number;
   close(): Promise<void>;
-}
-
-export const DEFAULT_INTROSPECTION_CLIENT_ID = 'todo-api';
-export const DEFAULT_INTROSPECTION_CLIENT_SECRET = 'todo-api-secret';
-const DEFAULT_CLOCK_TOLERANCE_SEC = 5;
-
-export function apiOptionsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): Pick<ApiOptions, 'validation' | 'dataFile' | 'introspectionClient'> {
-  const mode = env.TOKEN_VALIDATION ?? 'jwt';
-  if (mode !== 'jwt' && mode !== 'introspection') {
-    throw new Error(`TOKEN_VALIDATION must be "jwt" or "introspection", got "${mode}"`);
-  }
-  return {
-    validation: mode,
-    introspectionClient: defaultIntrospectionClient(env),
-    ...(env.TODO_DATA_FILE !== undefined && env.TODO_DATA_FILE !== '' ? { dataFile: env.TODO_DATA_FILE } : {}),
-  };
-}
-
-function defaultIntrospectionClient(env: NodeJS.ProcessEnv): IntrospectionClient {
-  return {
-    clientId: DEFAULT_INTROSPECTION_CLIENT_ID,
-    clientSecret: env.API_CLIENT_SECRET ?? DEFAULT_INTROSPECTION_CLIENT_SECRET,
-  };
 }
 
 export async function startApi(opts: ApiOptions): Promise<RunningApi> {
@@ -72,10 +34,13 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
     opts.dataFile !== undefined
       ? await openFileTodoStore(opts.dataFile, maxTodos(opts))
       : new QueuedTodoStore(maxTodos(opts));
-  const validator = opts.validator ?? makeValidator(opts, origin);
+  const validator = opts.validator ?? makeValidator(opts, opts.audience ?? origin);
   const routes = todoRoutes(store);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const dpop = new DpopBinding({ origin, clockToleranceSec: opts.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC });
+
+  /** `scheme` is set once the credentials are known, so that errors are challenged in it (RFC 9449 §7.1). */
+  const handle = async (req: IncomingMessage, res: ServerResponse, seen: { scheme?: AuthScheme }): Promise<void> => {
     applyCors(req, res, opts.appOrigin);
     if (req.method === 'OPTIONS') return answerPreflight(req, res, opts.appOrigin);
     // Parse against our own origin by concatenation: `//evil.example/todos` must stay a path here.
@@ -86,18 +51,34 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
     if (endpoint.scope === null) return send(res, await endpoint.handle());
 
     const rawBody = await readBody(req);
-    const token = extractBearer(req, url, rawBody);
-    const principal = await validator.validate(token);
+    const presented = extractAccessToken(req, url, rawBody);
+    seen.scheme = presented.scheme;
+    const principal = await validator.validate(presented.token);
+    for (const [name, value] of Object.entries(await dpop.enforce(presented, principal, req, url.pathname))) {
+      res.setHeader(name, value);
+    }
     if (!principal.scopes.has(endpoint.scope)) {
       throw new ApiError('insufficient_scope', `this request needs the "${endpoint.scope}" scope`, {
         scope: endpoint.scope,
       });
     }
-    send(res, await endpoint.handle({ principal, params, contentType: req.headers['content-type'], rawBody }));
+    send(
+      res,
+      await endpoint.handle({
+        principal,
+        params,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        headersDistinct: req.headersDistinct,
+        contentType: req.headers['content-type'],
+        rawBody,
+      }),
+    );
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    const seen: { scheme?: AuthScheme } = {};
+    handle(req, res, seen).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
         return;
@@ -107,7 +88,7 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
         const e = err instanceof Error ? err : new Error(String(err));
         console.error(`Todo API: internal error: ${e.name}: ${e.message}`);
       }
-      sendError(res, err);
+      sendError(res, err, seen.scheme);
     });
   });
   // Requests are tiny; a slow client should not hold a connection open for long.
@@ -145,7 +126,7 @@ function makeValidator(opts: ApiOptions, audience: string): TokenValidator {
       audience,
       issuer: opts.issuer,
       discovery,
-      client: opts.introspectionClient ?? defaultIntrospectionClient(process.env),
+      client: opts.introspectionClient ?? introspectionClientFromEnv(process.env),
       cache: new IntrospectionCache(
         opts.introspectionCacheMaxAgeSec !== undefined ? { maxAgeSec: opts.introspectionCacheMaxAgeSec } : {},
       ),
@@ -156,6 +137,7 @@ function makeValidator(opts: ApiOptions, audience: string): TokenValidator {
     audience,
     clockToleranceSec: opts.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
     discovery,
+    ...(opts.verifiedTokenCacheSize !== undefined ? { cacheSize: opts.verifiedTokenCacheSize } : {}),
   });
 }
 
@@ -163,11 +145,11 @@ function maxTodos(opts: ApiOptions): { maxTodosPerUser?: number } {
   return opts.maxTodosPerUser !== undefined ? { maxTodosPerUser: opts.maxTodosPerUser } : {};
 }
 
-function send(res: ServerResponse, result: { status: number; body?: unknown }): void {
+function send(res: ServerResponse, result: RouteResult): void {
   if (result.body === undefined) {
-    res.writeHead(result.status, { 'Cache-Control': 'no-store' });
+    res.writeHead(result.status, { ...result.headers, 'Cache-Control': 'no-store' });
     res.end();
     return;
   }
-  sendJson(res, result.status, result.body);
+  sendJson(res, result.status, result.body, { ...result.headers });
 }

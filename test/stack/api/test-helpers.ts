@@ -2,10 +2,13 @@
  * Test-only helpers: a tiny issuer (discovery + JWKS, our own ES256 key) to mint forged and valid
  * access tokens, a server that records whether anything reached it, and small HTTP helpers.
  */
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { after, before } from 'node:test';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { freePort } from '../free-port.ts';
+import { startApi, type RunningApi } from './server.ts';
 
 export interface TestIssuer {
   readonly issuer: string;
@@ -18,9 +21,15 @@ export interface TestIssuer {
   close(): Promise<void>;
 }
 
-export async function startTestIssuer(opts: { port?: number } = {}): Promise<TestIssuer> {
+/**
+ * `path` puts the issuer under a path (`/api/oidc`; `/` gives an issuer with a trailing slash);
+ * discovery and JWKS are served below it, as OIDC Discovery §4 places them. `advertisedIssuer`
+ * makes the discovery document state another issuer than the one it is served for.
+ */
+export async function startTestIssuer(opts: { port?: number; path?: string; advertisedIssuer?: string } = {}): Promise<TestIssuer> {
   const port = opts.port ?? (await freePort());
-  const issuer = `http://localhost:${port}`;
+  const issuer = `http://localhost:${port}${opts.path ?? ''}`;
+  const base = issuer.replace(/\/$/, '');
   const kid = `test-${randomUUID().slice(0, 8)}`;
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' };
@@ -32,8 +41,10 @@ export async function startTestIssuer(opts: { port?: number } = {}): Promise<Tes
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (path === '/.well-known/openid-configuration') return json({ issuer, jwks_uri: `${issuer}/jwks` });
-    if (path === '/jwks') return json({ keys: [jwk] });
+    if (`http://localhost:${port}${path}` === `${base}/.well-known/openid-configuration`) {
+      return json({ issuer: opts.advertisedIssuer ?? issuer, jwks_uri: `${base}/jwks` });
+    }
+    if (`http://localhost:${port}${path}` === `${base}/jwks`) return json({ keys: [jwk] });
     res.writeHead(404).end();
   });
   await listen(server, port);
@@ -121,3 +132,109 @@ export function bearer(token: string): Record<string, string> {
 }
 
 export const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
+
+export interface ErrorBody {
+  error: string;
+  error_description: string;
+}
+
+/** Asserts a JSON error body with `error` and `error_description` and no stack trace; returns it. */
+export async function errorBody<T extends object = ErrorBody>(res: Response): Promise<ErrorBody & T> {
+  assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+  const text = await res.text();
+  assert.doesNotMatch(text, /\n\s+at /, 'a stack trace leaked');
+  const body = JSON.parse(text) as ErrorBody & T;
+  assert.equal(typeof body.error, 'string');
+  assert.equal(typeof body.error_description, 'string');
+  return body;
+}
+
+export interface WireTodo {
+  id: string;
+  title: string;
+  completed: boolean;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** One call to the Todo API with a Bearer token; `body` is sent as JSON. */
+export function call(
+  origin: string,
+  token: string,
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  opts: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return fetch(`${origin}${path}`, {
+    method,
+    headers: { ...bearer(token), ...(opts.body !== undefined ? JSON_HEADERS : {}), ...opts.headers },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+}
+
+export async function listTodos(origin: string, token: string): Promise<WireTodo[]> {
+  const res = await call(origin, token, 'GET', '/todos');
+  assert.equal(res.status, 200);
+  return (await res.json()) as WireTodo[];
+}
+
+/** The app origin the suites' APIs allow (CORS). */
+export const APP_ORIGIN = 'http://localhost:5173';
+
+export interface ApiFixture {
+  readonly iss: TestIssuer;
+  readonly api: RunningApi;
+  /** Tokens for `alice-sub` and `bob-sub`, both scopes. */
+  readonly alice: string;
+  readonly bob: string;
+}
+
+/**
+ * One test issuer and one API (memory store) for a test file; `ready` receives them before the
+ * tests run. Put further setup in `ready`: Node 20 runs a file's top-level `before` hooks
+ * concurrently, so a second hook could not rely on this one.
+ */
+export function useApiFixture(ready: (f: ApiFixture) => unknown): void {
+  let f: ApiFixture | undefined;
+  before(async () => {
+    const iss = await startTestIssuer();
+    const api = await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN });
+    f = { iss, api, alice: await mint(iss, api.origin, { claims: { sub: 'alice-sub' } }), bob: await mint(iss, api.origin, { claims: { sub: 'bob-sub' } }) };
+    await ready(f);
+  });
+  after(async () => {
+    await f?.api.close();
+    await f?.iss.close();
+  });
+}
+
+/** Sends a raw request (fetch cannot send two Authorization headers or stream a chunked body). */
+export function raw(
+  origin: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | string[]>,
+  body?: string[],
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${origin}${path}`, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on('error', reject);
+    for (const chunk of body ?? []) req.write(chunk);
+    req.end();
+  });
+}
+
+/** POST /todos with a body sent as it is (a string) or as JSON, and the given headers. */
+export function post(origin: string, token: string, body: unknown, headers: Record<string, string> = JSON_HEADERS): Promise<Response> {
+  return fetch(`${origin}/todos`, {
+    method: 'POST',
+    headers: { ...bearer(token), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}

@@ -1,98 +1,89 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { QueuedTodoStore, type Todo, type TodoData } from './todo-store.ts';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { removeStaleTempFiles, writeFileAtomic } from '../atomic-file.ts';
+import { isExpired, type IdempotencyRecord, type KeyData, type WriteOutcome } from './idempotency.ts';
+import { QueuedTodoStore, type QueuedTodoStoreOptions, type StoreData, type Todo, type TodoData } from './todo-store.ts';
 
 /**
- * The data file: `{ "version": 1, "todos": [{ "sub", "id", "title", ... }] }`. A flat list (not an
- * object keyed by `sub`) so that no user id can ever be read as `__proto__`.
+ * The data file, format 2:
+ * `{ "version": 2, "todos": [{ "sub", "id", "title", ..., "version" }], "idempotency": [{ "sub",
+ * "key", "fingerprint", "createdAtMs", "outcome" }] }`. Flat lists (not objects keyed by `sub`) so
+ * that no user id can ever be read as `__proto__`. Todos and idempotency records are written in
+ * one atomic write, so a replay after a crash finds the record of every change that is on disk.
+ * Format 1 (todos only, no `version` per todo) still loads: each todo gets version 1.
  */
 interface FileFormat {
-  version: 1;
-  todos: Array<Todo & { sub: string }>;
+  version: 2;
+  todos: StoredTodo[];
+  idempotency: StoredRecord[];
 }
 
-export async function openFileTodoStore(file: string, opts: { maxTodosPerUser?: number } = {}): Promise<QueuedTodoStore> {
+type StoredTodo = Todo & { sub: string };
+type StoredRecord = IdempotencyRecord & { sub: string; key: string };
+
+export async function openFileTodoStore(
+  file: string,
+  opts: Omit<QueuedTodoStoreOptions, 'initial' | 'persist'> = {},
+): Promise<QueuedTodoStore> {
   await mkdir(dirname(file), { recursive: true });
   await removeStaleTempFiles(file);
-  const initial = await load(file);
-  return new QueuedTodoStore({
-    initial,
-    persist: (data) => writeFileAtomic(file, serialize(data)),
-    ...(opts.maxTodosPerUser !== undefined ? { maxTodosPerUser: opts.maxTodosPerUser } : {}),
-  });
+  const initial = await load(file, (opts.now ?? Date.now)());
+  return new QueuedTodoStore({ ...opts, initial, persist: (data) => writeFileAtomic(file, serialize(data)) });
 }
 
 /** A missing file is an empty store; an unreadable one stops the start rather than being overwritten. */
-async function load(file: string): Promise<TodoData> {
+async function load(file: string, nowMs: number): Promise<StoreData> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { todos: new Map(), keys: new Map() };
     throw err;
   }
   const parsed: unknown = JSON.parse(text);
-  if (!isFileFormat(parsed)) throw new Error(`${file} is not a todo data file (version 1)`);
-  const data: TodoData = new Map();
+  if (!isDataFile(parsed)) throw new Error(`${file} is not a todo data file (format 1 or 2)`);
+  const todos: TodoData = new Map();
   for (const { sub, ...todo } of parsed.todos) {
-    let mine = data.get(sub);
-    if (mine === undefined) data.set(sub, (mine = new Map()));
-    mine.set(todo.id, todo);
+    perUser(todos, sub).set(todo.id, { ...todo, version: todo.version ?? 1 });
   }
-  return data;
+  const keys: KeyData = new Map();
+  for (const { sub, key, ...record } of parsed.version === 2 ? parsed.idempotency : []) {
+    if (!isExpired(record, nowMs)) perUser(keys, sub).set(key, record);
+  }
+  return { todos, keys };
 }
 
-function serialize(data: TodoData): string {
-  const todos: FileFormat['todos'] = [];
-  for (const [sub, mine] of data) for (const todo of mine.values()) todos.push({ sub, ...todo });
-  const file: FileFormat = { version: 1, todos };
+function perUser<V>(data: Map<string, Map<string, V>>, sub: string): Map<string, V> {
+  let mine = data.get(sub);
+  if (mine === undefined) data.set(sub, (mine = new Map()));
+  return mine;
+}
+
+function serialize(data: StoreData): string {
+  const file: FileFormat = { version: 2, todos: [], idempotency: [] };
+  for (const [sub, mine] of data.todos) for (const todo of mine.values()) file.todos.push({ sub, ...todo });
+  for (const [sub, mine] of data.keys) for (const [key, record] of mine) file.idempotency.push({ sub, key, ...record });
   return `${JSON.stringify(file, null, 1)}\n`;
 }
 
-/**
- * Replaces `file` so that a crash at any moment leaves either the old or the new content: write a
- * temp file in the same directory, fsync it, rename it over the target (atomic on POSIX), then fsync
- * the directory so the rename itself is durable.
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
-  const fh = await open(tmp, 'wx', 0o600);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  const dir = await open(dirname(file), 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
-}
+type LoadedFile =
+  | { version: 1; todos: Array<StoredTodo | (Omit<StoredTodo, 'version'> & { version?: undefined })> }
+  | { version: 2; todos: StoredTodo[]; idempotency: StoredRecord[] };
 
-/** Temp files left by a process killed mid-write are garbage: the target file is always whole. */
-async function removeStaleTempFiles(file: string): Promise<void> {
-  const prefix = `.${basename(file)}.`;
-  for (const name of await readdir(dirname(file))) {
-    if (name.startsWith(prefix) && name.endsWith('.tmp')) await rm(join(dirname(file), name), { force: true });
-  }
-}
-
-function isFileFormat(v: unknown): v is FileFormat {
+function isDataFile(v: unknown): v is LoadedFile {
   if (typeof v !== 'object' || v === null) return false;
-  const f = v as { version?: unknown; todos?: unknown };
-  return f.version === 1 && Array.isArray(f.todos) && f.todos.every(isStoredTodo);
+  const f = v as { version?: unknown; todos?: unknown; idempotency?: unknown };
+  if (f.version === 1) return Array.isArray(f.todos) && f.todos.every((t) => isStoredTodo(t, true));
+  return (
+    f.version === 2 &&
+    Array.isArray(f.todos) &&
+    f.todos.every((t) => isStoredTodo(t, false)) &&
+    Array.isArray(f.idempotency) &&
+    f.idempotency.every(isStoredRecord)
+  );
 }
 
-function isStoredTodo(v: unknown): v is Todo & { sub: string } {
+function isStoredTodo(v: unknown, versionOptional: boolean): boolean {
   if (typeof v !== 'object' || v === null) return false;
   const t = v as Record<string, unknown>;
   return (
@@ -101,6 +92,30 @@ function isStoredTodo(v: unknown): v is Todo & { sub: string } {
     typeof t.title === 'string' &&
     typeof t.completed === 'boolean' &&
     typeof t.createdAt === 'string' &&
-    typeof t.updatedAt === 'string'
+    typeof t.updatedAt === 'string' &&
+    ((versionOptional && t.version === undefined) || isVersion(t.version))
   );
+}
+
+function isVersion(v: unknown): boolean {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+}
+
+function isStoredRecord(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r.sub === 'string' &&
+    typeof r.key === 'string' &&
+    typeof r.fingerprint === 'string' &&
+    typeof r.createdAtMs === 'number' &&
+    isOutcome(r.outcome)
+  );
+}
+
+function isOutcome(v: unknown): v is WriteOutcome {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  if (o.kind === 'deleted') return typeof o.id === 'string';
+  return (o.kind === 'created' || o.kind === 'updated') && isStoredTodo({ sub: '', ...(o.todo as object) }, false);
 }

@@ -1,7 +1,7 @@
-import { errors, type ClientLike, type OidcContext, type ProviderContext } from 'oidc-provider';
+import { randomBytes } from 'node:crypto';
+import { errors, interactionPolicy, type Adapter, type ClientLike, type OidcContext, type ProviderContext } from 'oidc-provider';
 import type { JWK } from 'jose';
 import { accountFor } from './accounts.ts';
-import { createMemoryAdapterFactory } from './memory-adapter.ts';
 import { errorPage, logoutPage, logoutSuccessPage } from './pages.ts';
 import { INTERACTION_PREFIX } from './interactions.ts';
 
@@ -23,12 +23,54 @@ export interface ProviderSettings {
   readonly accessTokenFormat: 'jwt' | 'opaque';
   readonly jwks: { keys: JWK[] };
   readonly cookieKeys: string[];
+  /** Memory (tests) or the data file (`npm start`). */
+  readonly adapter: (model: string) => Adapter;
+  /** Refuse `prompt=none` without `id_token_hint` (see promptPolicy). */
+  readonly requireIdTokenHintWithPromptNone: boolean;
+  /** C6: DPoP required for the SPA, tokens bound, nonces on (see dpopFeature). */
+  readonly dpop: boolean;
 }
 
 /** Routes whose answers the SPA must read cross-origin (C7). Nothing else gets CORS for it. */
 export const SPA_CORS_ROUTES = new Set(['token', 'revocation']);
 
 interface RefreshTokenLike { remainingTTL: number }
+
+/**
+ * C6 (RFC 9449) when asked. oidc-provider then binds the access token (`cnf.jkt`, token_type DPoP)
+ * and, for a public client, the refresh token to the proof's key: a refresh with another key is
+ * `invalid_grant`. Nonces are required on every token request (§8: the first answer is 400
+ * `use_dpop_nonce` with `DPoP-Nonce`, exposed through CORS), from a secret made at each start (a
+ * restart costs clients one retry). Proof `jti`s are kept by ReplayDetection in the adapter.
+ */
+function dpopFeature(enabled: boolean): Record<string, unknown> {
+  if (!enabled) return { enabled: false };
+  return { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true, allowReplay: false };
+}
+
+/**
+ * oidc-provider's default prompts, plus, when asked, the behaviour of IdPs that answer
+ * `prompt=none` without an `id_token_hint` with `invalid_request` (OIDC Core §3.1.2.1 lets an OP
+ * refuse it): a test switch for the SW's "Continue as <name>" path (issue 9 item 7). The check is
+ * the first of the login prompt, so it wins over `login_required` too; with `prompt=none` a failed
+ * check becomes an error redirect to the registered redirect URI, carrying `iss` (C3) and `state`.
+ * It can never start an interaction: it fails only when `prompt=none` forbids one.
+ */
+function promptPolicy(requireIdTokenHintWithPromptNone: boolean): interactionPolicy.Policy {
+  const policy = interactionPolicy.base();
+  if (requireIdTokenHintWithPromptNone) {
+    policy.get('login')?.checks.add(
+      new interactionPolicy.Check(
+        'id_token_hint_required',
+        'id_token_hint is required with prompt=none',
+        'invalid_request',
+        (ctx) => ctx.oidc.prompts.has('none') && ctx.oidc.params?.id_token_hint === undefined,
+      ),
+      0,
+    );
+  }
+  return policy;
+}
 
 /**
  * oidc-provider configuration for the local IdP, item by item against STANDARDS C1-C10. Every
@@ -38,7 +80,7 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
   const isSpa = (client: ClientLike | undefined) => client?.clientId === SPA_CLIENT_ID;
 
   return {
-    adapter: createMemoryAdapterFactory(),
+    adapter: s.adapter,
     jwks: s.jwks,
     cookies: {
       keys: s.cookieKeys,
@@ -59,6 +101,8 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
         redirect_uris: [`${s.appOrigin}/callback`],
         post_logout_redirect_uris: [`${s.appOrigin}/`],
         id_token_signed_response_alg: 'ES256',
+        // C6: with DPoP on, the token endpoint refuses the SPA's requests without a proof.
+        ...(s.dpop ? { dpop_bound_access_tokens: true } : {}),
       },
       {
         // C8: the API's confidential client, for introspection only.
@@ -90,11 +134,11 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
     allowOmittingSingleRegisteredRedirectUri: false,
     interactions: {
       url: async (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}`,
+      policy: promptPolicy(s.requireIdTokenHintWithPromptNone),
     },
     features: {
       devInteractions: { enabled: false },
-      // C6 (DPoP) comes with a later issue.
-      dPoP: { enabled: false },
+      dPoP: dpopFeature(s.dpop),
       pushedAuthorizationRequests: { enabled: false },
       userinfo: { enabled: true },
       revocation: {

@@ -1,7 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { writeFileAtomic } from '../atomic-file.ts';
 
 /**
  * Signing and cookie keys for the local IdP. Generated on first start and reused, so tokens and
@@ -28,9 +29,7 @@ async function readJson(path: string): Promise<unknown> {
 
 /** Atomic write: a second IdP starting on the same folder never reads a half-written file. */
 async function writeJson(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${randomUUID()}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify(value, null, 2));
 }
 
 function isJwks(v: unknown): v is { keys: JWK[] } {

@@ -58,6 +58,8 @@ declare module 'oidc-provider' {
 
   export interface OidcContext {
     readonly route: string;
+    /** The prompts the authorization request asked for (`prompt=none` gives `none`). */
+    readonly prompts: ReadonlySet<string>;
     readonly client?: ClientLike;
     readonly params?: Record<string, unknown>;
     readonly entities: Record<string, unknown>;
@@ -83,6 +85,29 @@ declare module 'oidc-provider' {
       result: InteractionResult,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
+  }
+
+  export namespace interactionPolicy {
+    class Check {
+      constructor(
+        reason: string,
+        description: string,
+        error: string,
+        check: (ctx: ProviderContext) => boolean | Promise<boolean>,
+      );
+    }
+    interface PromptChecks extends Array<Check> {
+      add(check: Check, index?: number): void;
+    }
+    interface Prompt {
+      readonly name: string;
+      readonly checks: PromptChecks;
+    }
+    interface Policy extends Array<Prompt> {
+      get(name: string): Prompt | undefined;
+    }
+    /** The default policy: the login and consent prompts with their checks. */
+    function base(): Policy;
   }
 
   export namespace errors {

@@ -43,6 +43,7 @@ function layout(title: string, body: string, scripts: readonly string[] = []): s
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${ASSET_PREFIX}idp.css">
 ${tags}
@@ -64,15 +65,19 @@ export interface LoginPageInput {
 }
 
 export function loginPage(p: LoginPageInput): string {
-  const error = p.error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(p.error)}</p>`;
+  const failed = p.error !== undefined;
+  const error = failed ? `<p id="login-error" class="error" role="alert">${escapeHtml(p.error)}</p>` : '';
+  // After a failed attempt the username is kept and the password is what to type again.
+  const userFocus = failed ? '' : ' autofocus';
+  const passwordAttrs = failed ? ' autofocus aria-describedby="login-error"' : '';
   return layout('Sign in', `<h1>Sign in</h1>
 <p class="muted">to continue to ${escapeHtml(p.clientName)}</p>
 ${error}
 <form method="post" action="${escapeHtml(p.action)}" autocomplete="on">
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" required autofocus value="${escapeHtml(p.username ?? '')}">
+<input id="username" name="username" type="text" autocomplete="username" required${userFocus} value="${escapeHtml(p.username ?? '')}">
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required${passwordAttrs}>
 <button type="submit">Sign in</button>
 </form>
 <p><a class="cancel" href="${escapeHtml(p.cancelHref)}">Cancel</a></p>
@@ -104,18 +109,29 @@ export function errorPage(error: string, description: string | undefined): strin
 ${desc}`);
 }
 
+/**
+ * Light and dark (prefers-color-scheme). The `color-scheme` meta in every page's head makes the
+ * browser paint a dark canvas before this file has loaded, so going between the app's dark screens
+ * and these pages never flashes white; `:root` repeats it for form controls and scrollbars.
+ */
 const CSS = `*{box-sizing:border-box}
-body{margin:0;min-height:100vh;display:grid;place-items:center;background:#f4f5f7;color:#1d2330;
+:root{color-scheme:light dark;--bg:#f4f5f7;--fg:#1d2330;--card:#fff;--muted:#5a6272;--line:#b8bfcc;
+--link:#2456d6;--err:#a4161a;--err-bg:#fde8e8;--shadow:rgba(0,0,0,.08)}
+@media (prefers-color-scheme:dark){:root{--bg:#12151c;--fg:#e6e9ef;--card:#1d222c;--muted:#a7afbd;--line:#4d5568;
+--link:#93b1ff;--err:#ffb4b4;--err-bg:#45191c;--shadow:rgba(0,0,0,.5)}}
+html,body{background:var(--bg)}
+body{margin:0;min-height:100vh;display:grid;place-items:center;color:var(--fg);
 font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-.card{background:#fff;width:min(22rem,92vw);padding:2rem;border-radius:12px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
+.card{background:var(--card);width:min(22rem,92vw);padding:2rem;border-radius:12px;box-shadow:0 2px 12px var(--shadow)}
 h1{font-size:1.4rem;margin:0 0 .5rem}
 label{display:block;margin-top:1rem;font-weight:600}
-input[type=text],input[type=password]{width:100%;padding:.55rem .7rem;border:1px solid #b8bfcc;border-radius:6px;font:inherit}
+input[type=text],input[type=password]{width:100%;padding:.55rem .7rem;border:1px solid var(--line);border-radius:6px;font:inherit;
+background:Field;color:FieldText}
 button{margin-top:1.25rem;width:100%;padding:.6rem;border:0;border-radius:6px;background:#2456d6;color:#fff;font:inherit;font-weight:600;cursor:pointer}
 button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
-.error{color:#a4161a;background:#fde8e8;padding:.5rem .75rem;border-radius:6px}
-.muted{color:#5a6272}.small{font-size:.85rem}
-.cancel{color:#2456d6}
+.error{color:var(--err);background:var(--err-bg);padding:.5rem .75rem;border-radius:6px}
+.muted{color:var(--muted)}.small{font-size:.85rem}
+.cancel{color:var(--link)}
 `;
 
 /** Submits the logout form that the page carries; external so the CSP needs no 'unsafe-inline'. */

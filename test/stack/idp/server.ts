@@ -1,83 +1,21 @@
 import { createServer, type Server } from 'node:http';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Provider, { type ProviderContext } from 'oidc-provider';
+import Provider, { type Adapter, type ProviderContext } from 'oidc-provider';
 import { loadOrCreateKeys } from './keys.ts';
 import { API_CLIENT, providerConfiguration } from './config.ts';
+import { AdapterFileError, openFileAdapter } from './file-adapter.ts';
+import { createMemoryAdapterFactory } from './memory-adapter.ts';
+import { DEFAULT_KEYS_DIR, DEFAULTS, IdpError, type IdpOptions } from './options.ts';
 import { handleInteraction, INTERACTION_PREFIX } from './interactions.ts';
 import { ASSET_PREFIX, ASSETS, errorPage, pageHeaders } from './pages.ts';
 
 export { API_CLIENT, SPA_CLIENT_ID } from './config.ts';
+export { DEFAULT_KEYS_DIR, IdpError, idpOptionsFromEnv, type IdpErrorCode, type IdpOptions } from './options.ts';
 export { DEMO_USERS, type DemoUser } from './accounts.ts';
-
-export interface IdpOptions {
-  /** Listen on localhost:port; issuer = http://localhost:port. */
-  port: number;
-  /** e.g. http://localhost:5173: redirect URI `${appOrigin}/callback`, post-logout `${appOrigin}/`, CORS origin. */
-  appOrigin: string;
-  /** Todo API identifier / audience, e.g. http://localhost:4001. */
-  apiOrigin: string;
-  /** Seconds (env ACCESS_TOKEN_TTL, default 300). */
-  accessTokenTtl?: number;
-  /** Seconds (env REFRESH_TOKEN_TTL, default 86400). */
-  refreshTokenTtl?: number;
-  /** Seconds (env SESSION_TTL, default 86400). */
-  sessionTtl?: number;
-  /** env ACCESS_TOKEN_FORMAT, default jwt. */
-  accessTokenFormat?: 'jwt' | 'opaque';
-  /** Signing and cookie keys, generated at first start and reused; default `.keys/` at the repo root. */
-  keysDir?: string;
-}
 
 export interface RunningIdp {
   issuer: string;
   port: number;
   close(): Promise<void>;
-}
-
-/** Stable codes for the IdP's start-up failures. */
-export type IdpErrorCode = 'IDP_PORT_IN_USE' | 'IDP_BAD_ENV';
-
-export class IdpError extends Error {
-  readonly code: IdpErrorCode;
-  constructor(code: IdpErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'IdpError';
-    this.code = code;
-  }
-}
-
-export const DEFAULT_KEYS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../.keys');
-
-const DEFAULTS = { accessTokenTtl: 300, refreshTokenTtl: 86400, sessionTtl: 86400 } as const;
-
-function seconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new IdpError('IDP_BAD_ENV', `${name} must be a whole number of seconds (>= 1), got "${raw}"`);
-  }
-  return n;
-}
-
-/** Reads ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, SESSION_TTL (seconds) and ACCESS_TOKEN_FORMAT. */
-export function idpOptionsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): Omit<IdpOptions, 'port' | 'appOrigin' | 'apiOrigin'> {
-  const format = env.ACCESS_TOKEN_FORMAT;
-  if (format !== undefined && format !== '' && format !== 'jwt' && format !== 'opaque') {
-    throw new IdpError('IDP_BAD_ENV', `ACCESS_TOKEN_FORMAT must be "jwt" or "opaque", got "${format}"`);
-  }
-  const out: Omit<IdpOptions, 'port' | 'appOrigin' | 'apiOrigin'> = {};
-  const at = seconds(env, 'ACCESS_TOKEN_TTL');
-  const rt = seconds(env, 'REFRESH_TOKEN_TTL');
-  const st = seconds(env, 'SESSION_TTL');
-  if (at !== undefined) out.accessTokenTtl = at;
-  if (rt !== undefined) out.refreshTokenTtl = rt;
-  if (st !== undefined) out.sessionTtl = st;
-  if (format === 'jwt' || format === 'opaque') out.accessTokenFormat = format;
-  return out;
 }
 
 function errorDetails(err: unknown): { status: number; error: string; description?: string } {
@@ -233,6 +171,7 @@ function listen(server: Server, port: number): Promise<void> {
 export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
   const issuer = `http://localhost:${opts.port}`;
   const keys = await loadOrCreateKeys(opts.keysDir ?? DEFAULT_KEYS_DIR);
+  const store = await openAdapter(opts.dataFile);
   const provider = new Provider(issuer, providerConfiguration({
     appOrigin: opts.appOrigin,
     apiOrigin: opts.apiOrigin,
@@ -242,6 +181,9 @@ export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
     accessTokenFormat: opts.accessTokenFormat ?? 'jwt',
     jwks: keys.jwks,
     cookieKeys: keys.cookieKeys,
+    adapter: store.factory,
+    requireIdTokenHintWithPromptNone: opts.requireIdTokenHintWithPromptNone ?? false,
+    dpop: opts.dpop ?? false,
   }));
   // Errors are answered to the client; koa's default would print each 4xx/5xx with its stack.
   provider.silent = true;
@@ -252,10 +194,23 @@ export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
   return {
     issuer,
     port: opts.port,
-    close: () => new Promise<void>((resolveClose, reject) => {
-      server.close((err) => (err ? reject(err) : resolveClose()));
-      server.closeAllConnections();
-    }),
+    close: async () => {
+      await new Promise<void>((resolveClose, reject) => {
+        server.close((err) => (err ? reject(err) : resolveClose()));
+        server.closeAllConnections();
+      });
+      await store.close();
+    },
   };
 }
 
+/** The file adapter when a data file is given, else memory only. */
+async function openAdapter(dataFile: string | undefined): Promise<{ factory: (model: string) => Adapter; close(): Promise<void> }> {
+  if (dataFile === undefined) return { factory: createMemoryAdapterFactory(), close: async () => undefined };
+  try {
+    return await openFileAdapter(dataFile);
+  } catch (err) {
+    if (!(err instanceof AdapterFileError)) throw err;
+    throw new IdpError('IDP_DATA_FILE_INVALID', `IdP: ${err.message}; move it away or set IDP_DATA_FILE to another file`, { cause: err });
+  }
+}
