@@ -50,11 +50,41 @@ export interface StackOptions {
   readonly app?: boolean;
   /** Serve the app without its security headers (CSP, COOP), as a misconfigured static host would. */
   readonly withoutSecurityHeaders?: boolean;
+  /** The IdP keeps sessions and grants in a file, so `idp.stop()` + `idp.start()` is a restart, not a wipe. */
+  readonly persistIdp?: boolean;
+  /** The local IdP answers prompt=none without id_token_hint with invalid_request (some IdPs do). */
+  readonly requireIdTokenHintWithPromptNone?: boolean;
+}
+
+/** A server a test can stop (connections refused) and start again on the same port. */
+export interface Restartable {
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+function restartable(run: () => Promise<{ close(): Promise<void> }>): Restartable & { close(): Promise<void> } {
+  let running: { close(): Promise<void> } | undefined;
+  return {
+    async start() {
+      running ??= await run();
+    },
+    async stop() {
+      const r = running;
+      running = undefined;
+      await r?.close();
+    },
+    async close() {
+      await this.stop();
+    },
+  };
 }
 
 export interface Stack {
   readonly origins: StackOrigins;
   readonly proxy: InspectingProxy | undefined;
+  readonly idp: Restartable;
+  /** Absent with `apiOverride`. */
+  readonly api: Restartable | undefined;
   close(): Promise<void>;
 }
 
@@ -127,26 +157,38 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   try {
-    const idp = await startIdp({
-      port: origins.idpPort,
-      appOrigin: origins.appOrigin,
-      apiOrigin: origins.apiOrigin,
-      accessTokenTtl: opts.accessTokenTtl ?? 60,
-      refreshTokenTtl: opts.refreshTokenTtl ?? 600,
-      sessionTtl: opts.sessionTtl ?? 600,
-      accessTokenFormat: opts.accessTokenFormat ?? 'jwt',
-      keysDir,
-    });
-    closers.push(() => idp.close());
-    if (!opts.apiOverride) {
-      const api = await startApi({
-        port: origins.apiPort,
-        issuer: origins.issuer,
+    const idpDataFile = opts.persistIdp ? join(mkdtempSync(join(tmpdir(), 'e2e-idp-')), 'store.json') : undefined;
+    const idp = restartable(() =>
+      startIdp({
+        port: origins.idpPort,
         appOrigin: origins.appOrigin,
-        validation: opts.apiValidation ?? 'jwt',
-      });
-      closers.push(() => api.close());
-    }
+        apiOrigin: origins.apiOrigin,
+        accessTokenTtl: opts.accessTokenTtl ?? 60,
+        refreshTokenTtl: opts.refreshTokenTtl ?? 600,
+        sessionTtl: opts.sessionTtl ?? 600,
+        accessTokenFormat: opts.accessTokenFormat ?? 'jwt',
+        keysDir,
+        ...(idpDataFile ? { dataFile: idpDataFile } : {}),
+        ...(opts.requireIdTokenHintWithPromptNone ? { requireIdTokenHintWithPromptNone: true } : {}),
+      }),
+    );
+    await idp.start();
+    closers.push(() => idp.close());
+    // The API keeps its todos in a file, so a stopped and restarted API is the same API.
+    const apiDataFile = join(mkdtempSync(join(tmpdir(), 'e2e-api-')), 'todos.json');
+    const api = opts.apiOverride
+      ? undefined
+      : restartable(() =>
+          startApi({
+            port: origins.apiPort,
+            issuer: origins.issuer,
+            appOrigin: origins.appOrigin,
+            validation: opts.apiValidation ?? 'jwt',
+            dataFile: apiDataFile,
+          }),
+        );
+    await api?.start();
+    if (api) closers.push(() => api.close());
     if (distDir !== undefined) {
       const app: PreviewServer = await preview({
       root: ROOT,
@@ -165,7 +207,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
     const proxy = opts.proxy ? await startInspectingProxy({ issuer: origins.issuer }) : undefined;
     if (proxy) closers.push(() => proxy.close());
-    return { origins, proxy, close };
+    return { origins, proxy, idp, api, close };
   } catch (err) {
     await close();
     throw err;
