@@ -17,6 +17,8 @@
  * - `resource` (optional): RFC 8707 resource indicator(s) sent on the authorization, code and
  *   refresh requests, for IdPs that mint API-audience tokens only when asked.
  * - `audience` (optional): the `audience` parameter some IdPs (Auth0) want instead.
+ * - `dpop` (optional, default false): bind tokens to a key only this SW holds (RFC 9449). Only
+ *   for IdPs and APIs that support DPoP (README lists which).
  *
  * Trust: only this same-origin file, fetched with `cache: 'no-store'` (never from Cache Storage
  * or IndexedDB, which page scripts can write), memoized for the life of the SW instance. No
@@ -37,6 +39,7 @@ export interface VaultConfig {
   readonly apis: readonly ApiEntry[];
   readonly resource?: readonly string[];
   readonly audience?: string;
+  readonly dpop?: boolean;
 }
 
 export type ConfigErrorCode = 'config-invalid' | 'config-unreachable';
@@ -145,6 +148,11 @@ export function validateConfig(raw: unknown, swOrigin: string): VaultConfig {
   if (audience !== undefined) {
     if (typeof audience !== 'string' || audience === '') throw invalid('audience', 'audience must be a non-empty string');
     config.audience = audience;
+  }
+  const dpop = r['dpop'];
+  if (dpop !== undefined) {
+    if (typeof dpop !== 'boolean') throw invalid('dpop', 'dpop must be true or false');
+    config.dpop = dpop;
   }
   return Object.freeze(config);
 }

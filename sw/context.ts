@@ -6,6 +6,7 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { VaultConfig } from './config.ts';
 import type { DeploymentProblem } from './deployment-check.ts';
+import type { DpopState } from './dpop-state.ts';
 import type { HintStore } from './hint-store.ts';
 import type { Oidc } from './oidc.ts';
 import type { Broadcast } from './protocol.ts';
@@ -27,6 +28,8 @@ export interface Ctx {
   /** What is wrong with the headers the app's documents are served with (deployment-check.ts). */
   readonly deployment: () => Promise<DeploymentProblem[]>;
   readonly session: Session;
+  /** DPoP nonces and the keys of sign-ins in progress (memory only). */
+  readonly dpop: DpopState;
   readonly hint: HintStore;
   readonly tickets: TicketBook;
   readonly refresher: Refresher;

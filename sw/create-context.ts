@@ -8,6 +8,7 @@ import { configLoader } from './config.ts';
 import { connectivity } from './connectivity.ts';
 import type { Ctx } from './context.ts';
 import { deploymentCheck } from './deployment-check.ts';
+import { DpopState } from './dpop-state.ts';
 import type { HintStore } from './hint-store.ts';
 import { errorSummary, logger } from './log.ts';
 import { oidcLoader } from './oidc.ts';
@@ -49,6 +50,7 @@ export function createContext(d: ContextDeps): Ctx {
       return jwks;
     });
   const session = new Session(d.now);
+  const dpop = new DpopState();
   const reach = connectivity({ issuer: async () => (await config()).issuer, fetch: d.fetch, online: d.online });
   const recovery = new Recovery({ session, hint: d.hint, broadcast: d.broadcast, connectivity: reach });
   const discard = (t: Tokens): void => {
@@ -60,7 +62,7 @@ export function createContext(d: ContextDeps): Ctx {
       .then((o) => (o.discovery.revocation_endpoint !== undefined ? o.client.revokeToken(rt, 'refresh_token') : undefined))
       .catch((e: unknown) => log.debug('revoking dropped tokens failed', { error: errorSummary(e) }));
   };
-  const refresher = new Refresher({ session, oidc, keys, now: d.now, connectivity: reach, recovery, discard });
+  const refresher = new Refresher({ session, oidc, keys, now: d.now, connectivity: reach, recovery, discard, dpop });
   const ctx: Ctx = {
     origin: d.origin,
     instanceId: randomToken().slice(0, 16),
@@ -69,6 +71,7 @@ export function createContext(d: ContextDeps): Ctx {
     keys,
     deployment: deploymentCheck(d.origin, d.fetch),
     session,
+    dpop,
     hint: d.hint,
     tickets: new TicketBook(d.now),
     refresher,

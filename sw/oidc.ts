@@ -12,7 +12,7 @@
  * Not used: `UserManager`, the navigators, `SessionMonitor`, `CheckSessionIFrame` (they need a
  * window) and the library's DPoP code (it calls `window.crypto`).
  */
-import { ErrorResponse, ErrorTimeout, OidcClient, type OidcClientSettings, type SigninResponse } from 'oidc-client-ts';
+import { ErrorResponse, ErrorTimeout, OidcClient, type OidcClientSettings, type SigninResponse, type UseRefreshTokenArgs } from 'oidc-client-ts';
 import type { VaultConfig } from './config.ts';
 import { PENDING_TTL_MS, VerifiedStateStore, tokenParams, type PendingBackend } from './signin-state.ts';
 import type { AuthErrorCode } from './protocol.ts';
@@ -104,9 +104,66 @@ export function clientSettings(config: VaultConfig, store: VerifiedStateStore): 
   };
 }
 
+/** A proof for the token endpoint, with the nonce the IdP asked for, if it did. */
+export type TokenEndpointProof = (nonce?: string) => Promise<string>;
+
+/**
+ * The OAuth `error` of a token endpoint answer. oidc-client-ts throws an `ErrorResponse` for it,
+ * but an `ErrorDPoPNonce` (not exported, its body JSON in `message`) whenever a non-OK answer
+ * carried a `DPoP-Nonce` header, whatever the error.
+ */
+function oauthError(e: unknown): string | undefined {
+  if (e instanceof ErrorResponse) return e.error ?? undefined;
+  if (!(e instanceof Error) || e.name !== 'ErrorDPoPNonce') return undefined;
+  try {
+    const error = (JSON.parse(e.message) as { error?: unknown }).error;
+    return typeof error === 'string' ? error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The nonce to retry with: only `use_dpop_nonce` means "again, with this nonce" (RFC 9449 §8). */
+function nonceAsked(e: unknown): string | undefined {
+  const nonce = (e as { nonce?: unknown } | null)?.nonce;
+  return typeof nonce === 'string' && oauthError(e) === 'use_dpop_nonce' ? nonce : undefined;
+}
+
+/**
+ * `OidcClient` with DPoP from our own proofs (sw/dpop.ts): what the library does when its
+ * `settings.dpop` is set, whose code calls `window.crypto` and keeps keys where page script can
+ * use them. One retry on `use_dpop_nonce`, as RFC 9449 §8 and the library do.
+ */
+export class SwOidcClient extends OidcClient {
+  async processSigninResponseWithProof(url: string, proof: TokenEndpointProof | undefined): Promise<SigninResponse> {
+    if (!proof) return this.processSigninResponse(url);
+    const { state, response } = await this.readSigninResponseState(url, true);
+    try {
+      await this._validator.validateSigninResponse(response, state, { DPoP: await proof() });
+    } catch (e) {
+      const nonce = nonceAsked(e);
+      if (nonce === undefined) throw e;
+      await this._validator.validateSigninResponse(response, state, { DPoP: await proof(nonce) });
+    }
+    return response;
+  }
+
+  /** `useRefreshToken` with a proof; a `use_dpop_nonce` answer means the IdP did not use the token yet. */
+  async useRefreshTokenWithProof(args: UseRefreshTokenArgs, proof: TokenEndpointProof | undefined): Promise<SigninResponse> {
+    if (!proof) return this.useRefreshToken(args);
+    try {
+      return await this.useRefreshToken({ ...args, extraHeaders: { DPoP: await proof() } });
+    } catch (e) {
+      const nonce = nonceAsked(e);
+      if (nonce === undefined) throw e;
+      return this.useRefreshToken({ ...args, extraHeaders: { DPoP: await proof(nonce) } });
+    }
+  }
+}
+
 export interface Oidc {
   readonly config: VaultConfig;
-  readonly client: OidcClient;
+  readonly client: SwOidcClient;
   readonly discovery: Discovery;
   readonly store: VerifiedStateStore;
 }
@@ -128,7 +185,7 @@ export function oidcLoader(d: {
       const config = await d.config();
       if (stores?.config !== config) stores = { config, store: new VerifiedStateStore(config, d.backend, d.now) };
       const { store } = stores;
-      const client = new OidcClient(clientSettings(config, store));
+      const client = new SwOidcClient(clientSettings(config, store));
       let raw: unknown;
       try {
         raw = await client.metadataService.getMetadata();
@@ -147,18 +204,25 @@ export function oidcLoader(d: {
 /** What a token endpoint answer must hold for us to use it. */
 export interface TokenResponse {
   readonly access_token: string;
+  /** How it must be presented (RFC 6749 §7.1; RFC 9449 §5: `DPoP` for a bound token). */
+  readonly token_type: 'Bearer' | 'DPoP';
   readonly expires_in?: number;
   readonly refresh_token?: string;
   readonly id_token?: string;
   readonly scope?: string;
 }
 
-/** The library copies whatever the token endpoint said; this keeps what we checked. `null`: unusable. */
-export function tokenResponse(r: SigninResponse): TokenResponse | null {
+/**
+ * The library copies whatever the token endpoint said; this keeps what we checked. `null`:
+ * unusable. `dpop`: we sent a proof, so `DPoP` is expected (an IdP without DPoP ignores the
+ * proof and answers `Bearer`, RFC 9449 §5); without one a `DPoP` token is of no use to us.
+ */
+export function tokenResponse(r: SigninResponse, dpop: boolean): TokenResponse | null {
   if (typeof r.access_token !== 'string' || r.access_token === '') return null;
-  // RFC 6749 §5.1: token_type is case-insensitive; we only speak Bearer until DPoP lands.
-  if (typeof r.token_type !== 'string' || r.token_type.toLowerCase() !== 'bearer') return null;
-  const out: { -readonly [K in keyof TokenResponse]: TokenResponse[K] } = { access_token: r.access_token };
+  // RFC 6749 §5.1: token_type is case-insensitive.
+  const type = typeof r.token_type === 'string' ? r.token_type.toLowerCase() : '';
+  if (type !== 'bearer' && !(dpop && type === 'dpop')) return null;
+  const out: { -readonly [K in keyof TokenResponse]: TokenResponse[K] } = { access_token: r.access_token, token_type: type === 'dpop' ? 'DPoP' : 'Bearer' };
   const expiresIn = r.expires_in;
   if (typeof expiresIn === 'number' && expiresIn > 0) out.expires_in = expiresIn;
   if (typeof r.refresh_token === 'string' && r.refresh_token !== '') out.refresh_token = r.refresh_token;
@@ -204,5 +268,5 @@ export function signinErrorCode(e: unknown): AuthErrorCode {
 
 /** Only the IdP saying so ends a grant (RFC 6749 §5.2 `invalid_grant`); anything else may have reached it. */
 export function isInvalidGrant(e: unknown): boolean {
-  return e instanceof ErrorResponse && e.error === 'invalid_grant';
+  return oauthError(e) === 'invalid_grant';
 }

@@ -14,6 +14,7 @@
 import type { JWTVerifyGetKey } from 'jose';
 import type { UserProfile as LibraryProfile } from 'oidc-client-ts';
 import { retryDelay, type Connectivity } from './connectivity.ts';
+import type { DpopState } from './dpop-state.ts';
 import { allowedAlgorithms, verifyIdToken } from './id-token.ts';
 import { errorSummary, logger } from './log.ts';
 import { isInvalidGrant, tokenResponse, type Oidc } from './oidc.ts';
@@ -42,6 +43,7 @@ export interface RefreshDeps {
   readonly recovery: Pick<Recovery, 'needed'>;
   /** Revokes tokens of an answer nobody may use (late answers). */
   readonly discard: (tokens: Tokens) => void;
+  readonly dpop: Pick<DpopState, 'tokenEndpointProof'>;
 }
 
 export class Refresher {
@@ -99,7 +101,7 @@ export class Refresher {
     session.refreshing();
     let response;
     try {
-      response = await oidc.client.useRefreshToken({
+      response = await oidc.client.useRefreshTokenWithProof({
         state: {
           refresh_token: rt,
           ...(tokens.idToken !== undefined ? { id_token: tokens.idToken } : {}),
@@ -110,7 +112,8 @@ export class Refresher {
           profile: { sub: tokens.profile.sub } as LibraryProfile,
         },
         ...tokenParams(oidc.config),
-      });
+        // RFC 9449 §5: a bound refresh token is only accepted with a proof by the same key.
+      }, this.d.dpop.tokenEndpointProof(tokens.dpopKey, oidc.discovery.token_endpoint));
     } catch (e) {
       // Never log `e` itself: an ErrorResponse's `form` holds the refresh token.
       log.debug('refresh failed', { error: errorSummary(e) });
@@ -138,7 +141,7 @@ export class Refresher {
   }
 
   async #verified(response: Parameters<typeof tokenResponse>[0], previous: Tokens, oidc: Oidc, afterInvalidToken: boolean): Promise<Tokens> {
-    const answer = tokenResponse(response);
+    const answer = tokenResponse(response, previous.dpopKey !== undefined);
     if (answer === null) throw new TypeError('unusable token response');
     let profile = previous.profile;
     // The library copies the old ID token into the response when no new one came.

@@ -14,10 +14,13 @@
  * Each sign-in and each sign-out starts a new generation; an answer (refresh, recovery) is only
  * applied to the generation that asked for it (issue 8 finding 1).
  */
+import type { DpopKey } from './dpop.ts';
 import type { Connection, SessionSnapshot, SignedOutReason, UserProfile } from './protocol.ts';
 
 export interface Tokens {
   readonly accessToken: string;
+  /** The key the tokens are bound to (RFC 9449): they are sent with `DPoP` and a proof. */
+  readonly dpopKey?: DpopKey;
   /** Epoch ms. */
   readonly accessTokenExpiresAt: number;
   /** Epoch ms after which a use of the access token refreshes it first (see tokens.ts). */

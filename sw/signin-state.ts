@@ -35,6 +35,8 @@ export interface SigninData {
   readonly mode: SigninMode;
   /** Silent attempts only: the session generation they belong to (handlers/login.ts `generationId`). */
   readonly gen?: string;
+  /** The retry of a sign-in whose DPoP key a SW restart lost. */
+  readonly again?: true;
 }
 
 /** A consumed, verified sign-in: what the callback may act on. */
@@ -75,7 +77,7 @@ interface Committed {
 /** base64url SHA-256 of the entry's committed fields, in a fixed order. */
 export function commitment(s: Committed): Promise<string> {
   const d = (s.data ?? {}) as Partial<Record<keyof SigninData, unknown>>;
-  return sha256(JSON.stringify(['v1', s.id, s.code_verifier, s.nonce, s.created, d.returnTo, d.mode, d.gen ?? null]));
+  return sha256(JSON.stringify(['v1', s.id, s.code_verifier, s.nonce, s.created, d.returnTo, d.mode, d.gen ?? null, d.again ?? null]));
 }
 
 /** The library's separator between its state id and `url_state` in the `state` parameter. */
@@ -161,6 +163,7 @@ export async function verifyEntry(
     returnTo: safeReturnTo(d.returnTo),
     mode: d.mode as SigninMode,
     ...(typeof d.gen === 'string' ? { gen: d.gen } : {}),
+    ...(d.again === true ? { again: true as const } : {}),
   };
   const storage = JSON.stringify({
     id: key,

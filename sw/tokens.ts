@@ -1,5 +1,6 @@
 import type { TokenResponse } from './oidc.ts';
 import type { UserProfile } from './protocol.ts';
+import type { DpopKey } from './dpop.ts';
 import type { Tokens } from './session.ts';
 
 /** When the IdP omits `expires_in` (it is only RECOMMENDED, RFC 6749 §5.1), assume a short life. */
@@ -14,7 +15,7 @@ export const REFRESH_MARGIN_MS = 30_000;
 
 export function tokensFrom(
   res: TokenResponse,
-  o: { now: number; profile: UserProfile; requestedScope: string; previous?: Tokens },
+  o: { now: number; profile: UserProfile; requestedScope: string; previous?: Tokens; dpopKey?: DpopKey | undefined },
 ): Tokens {
   const lifetimeMs = (res.expires_in ?? DEFAULT_LIFETIME_S) * 1000;
   const t: { -readonly [K in keyof Tokens]: Tokens[K] } = {
@@ -31,5 +32,8 @@ export function tokensFrom(
   if (rt !== undefined) t.refreshToken = rt;
   const idt = res.id_token ?? o.previous?.idToken;
   if (idt !== undefined) t.idToken = idt;
+  // Bound only if the IdP said so: one that does not speak DPoP ignores the proof (RFC 9449 §5).
+  const key = o.dpopKey ?? o.previous?.dpopKey;
+  if (res.token_type === 'DPoP' && key !== undefined) t.dpopKey = key;
   return t;
 }

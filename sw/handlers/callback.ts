@@ -19,10 +19,11 @@ import type { Tokens } from '../session.ts';
 import { tokensFrom } from '../tokens.ts';
 import { generationId } from './login.ts';
 
-type CallbackCtx = Pick<Ctx, 'origin' | 'instanceId' | 'oidc' | 'keys' | 'session' | 'recovery' | 'now' | 'discard'>;
+type CallbackCtx = Pick<Ctx, 'origin' | 'instanceId' | 'oidc' | 'keys' | 'session' | 'recovery' | 'now' | 'discard' | 'dpop'>;
 type Outcome =
   | { readonly ok: true; readonly signin: VerifiedSignin; readonly tokens: Tokens }
-  | { readonly ok: false; readonly code: AuthErrorCode; readonly mode?: SigninMode };
+  /** `again`: start this sign-in over at that path (the SW lost its DPoP key on the way). */
+  | { readonly ok: false; readonly code: AuthErrorCode; readonly mode?: SigninMode; readonly again?: string };
 
 const log = logger('callback');
 
@@ -70,9 +71,11 @@ async function complete(request: Request, ctx: CallbackCtx): Promise<Outcome> {
   }
 
   oidc.store.expect(id, commitment);
+  const key = ctx.dpop.take(id);
+  if (oidc.config.dpop === true && key === undefined) return keyLost(oidc, id);
   let response;
   try {
-    response = await oidc.client.processSigninResponse(request.url);
+    response = await oidc.client.processSigninResponseWithProof(request.url, ctx.dpop.tokenEndpointProof(key, oidc.discovery.token_endpoint));
   } catch (e) {
     const signin = oidc.store.outcome(id);
     if (signin === undefined || signin instanceof PendingError) return { ok: false, code: 'state_mismatch' };
@@ -83,7 +86,7 @@ async function complete(request: Request, ctx: CallbackCtx): Promise<Outcome> {
   if (signin === undefined || signin instanceof PendingError) return { ok: false, code: 'state_mismatch' };
   const fail = (code: AuthErrorCode): Outcome => ({ ok: false, code, mode: signin.data.mode });
 
-  const tokens = tokenResponse(response);
+  const tokens = tokenResponse(response, key !== undefined);
   if (tokens === null) return fail('token_exchange_failed');
   if (tokens.id_token === undefined) return fail('id_token_invalid');
   let profile;
@@ -99,7 +102,22 @@ async function complete(request: Request, ctx: CallbackCtx): Promise<Outcome> {
     log.debug('ID token refused', { error: errorSummary(e) });
     return fail('id_token_invalid');
   }
-  return { ok: true, signin, tokens: tokensFrom(tokens, { now: ctx.now(), profile, requestedScope: oidc.config.scope }) };
+  return { ok: true, signin, tokens: tokensFrom(tokens, { now: ctx.now(), profile, requestedScope: oidc.config.scope, dpopKey: key }) };
+}
+
+/**
+ * The code is bound to a DPoP key (`dpop_jkt`) that a SW stopped while the user was at the IdP
+ * took with it: no proof can redeem it. An interactive sign-in starts over once (the IdP session
+ * makes that quick); a silent one counts as a failed attempt and is retried by recovery.
+ */
+async function keyLost(oidc: Oidc, id: string): Promise<Outcome> {
+  await oidc.store.remove(id);
+  const spent = oidc.store.outcome(id);
+  if (spent === undefined || spent instanceof PendingError) return { ok: false, code: 'state_mismatch' };
+  const { mode, returnTo, again } = spent.data;
+  if (mode !== 'interactive') return { ok: false, code: 'idp_unreachable', mode };
+  if (again) return { ok: false, code: 'token_exchange_failed', mode };
+  return { ok: false, code: 'token_exchange_failed', mode, again: `/login?again=1&returnTo=${encodeURIComponent(returnTo)}` };
 }
 
 /**
@@ -132,6 +150,7 @@ function finish(ctx: CallbackCtx, outcome: Outcome): Response {
   // The iframe ends on a SW-made page; the page learns the result from the SW, not the URL.
   if (mode === 'silent') return redirect(SW_ROUTES.silentDone, ctx.origin);
   if (outcome.ok) return redirect(outcome.signin.data.returnTo, ctx.origin);
+  if (outcome.again !== undefined) return redirect(outcome.again, ctx.origin);
   // A failed sign-in leaves whatever session there was as it was.
   return authErrorRedirect(outcome.code, ctx.origin);
 }

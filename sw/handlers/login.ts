@@ -10,13 +10,14 @@
  */
 import type { Ctx } from '../context.ts';
 import { ConfigError } from '../config.ts';
+import { createDpopKey } from '../dpop.ts';
 import { logger } from '../log.ts';
 import { randomToken } from '../random.ts';
 import { safeReturnTo } from '../return-to.ts';
 import { commitment, stateParam, type SigninData, type SigninMode } from '../signin-state.ts';
 import { authErrorRedirect, redirect } from '../responses.ts';
 
-type LoginCtx = Pick<Ctx, 'origin' | 'instanceId' | 'oidc' | 'session' | 'recovery' | 'deployment'>;
+type LoginCtx = Pick<Ctx, 'origin' | 'instanceId' | 'oidc' | 'session' | 'recovery' | 'deployment' | 'dpop'>;
 
 const log = logger('login');
 
@@ -54,7 +55,11 @@ export async function handleLogin(request: Request, ctx: LoginCtx): Promise<Resp
     returnTo: safeReturnTo(url.searchParams.get('returnTo')),
     mode,
     ...(silent ? { gen: generationId(ctx) } : {}),
+    // A second try after the SW lost the first one's DPoP key (callback.ts): never a third.
+    ...(url.searchParams.get('again') === '1' ? { again: true } : {}),
   };
+  // RFC 9449 §10: the code is bound to this key (`dpop_jkt`); the key stays in memory for the callback.
+  const key = oidc.config.dpop === true ? await createDpopKey() : undefined;
   const s = ctx.session.state;
   // Some IdPs refuse prompt=none without a hint (OIDC Core §3.1.2.1): send it whenever we hold one.
   const hint = silent && s.kind === 'recovering' ? s.idToken : undefined;
@@ -64,7 +69,9 @@ export async function handleLogin(request: Request, ctx: LoginCtx): Promise<Resp
     nonce: randomToken(),
     ...(silent ? { prompt: 'none' } : {}),
     ...(hint !== undefined ? { id_token_hint: hint } : {}),
+    ...(key ? { dpopJkt: key.jkt } : {}),
   });
+  if (key) ctx.dpop.remember(signin.state.id, key);
   const location = new URL(signin.url);
   location.searchParams.set('state', stateParam(signin.state.id, await commitment(signin.state)));
   if (mode === 'silent') ctx.recovery.silentStarted();

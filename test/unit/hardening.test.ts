@@ -114,7 +114,7 @@ test('finding 4: an expires_in of 30 days arms no timer that fires at once: 0 re
   const session = new Session(() => Date.now());
   let refreshes = 0;
   session.onChange(refreshAhead({ refresh: async () => (refreshes++, 'refreshed') }, () => Date.now()));
-  const t = tokensFrom({ access_token: 'a', expires_in: 2_592_000, refresh_token: 'r' }, { now: Date.now(), profile: { sub: 'alice' }, requestedScope: 'openid' });
+  const t = tokensFrom({ access_token: 'a', token_type: 'Bearer', expires_in: 2_592_000, refresh_token: 'r' }, { now: Date.now(), profile: { sub: 'alice' }, requestedScope: 'openid' });
   session.started(t);
   for (let s = 0; s < 60; s++) mock.timers.tick(1_000);
   assert.equal(refreshes, 0);

@@ -111,7 +111,7 @@ test('refresh: a token that lives shorter than the 30 s margin is refreshed once
 });
 
 test('tokens: refreshAt is 30 s before expiry, or half the lifetime when that is shorter', () => {
-  const base = { access_token: 'a', token_type: 'Bearer' };
+  const base = { access_token: 'a', token_type: 'Bearer' as const };
   const o = { now: 1_000_000, profile: { sub: 'alice' }, requestedScope: 'openid' };
   assert.equal(tokensFrom({ ...base, expires_in: 300 }, o).refreshAt, 1_000_000 + 270_000);
   assert.equal(tokensFrom({ ...base, expires_in: 2 }, o).refreshAt, 1_000_000 + 1_000);

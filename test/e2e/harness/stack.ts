@@ -54,6 +54,8 @@ export interface StackOptions {
   readonly persistIdp?: boolean;
   /** The local IdP answers prompt=none without id_token_hint with invalid_request (some IdPs do). */
   readonly requireIdTokenHintWithPromptNone?: boolean;
+  /** DPoP end to end: the IdP requires it for the SPA (C6) and the app's config says `dpop: true`. */
+  readonly dpop?: boolean;
 }
 
 /** A server a test can stop (connections refused) and start again on the same port. */
@@ -122,9 +124,14 @@ function withoutSecurityHeaders(): Plugin {
   };
 }
 
-/** Serves /config.json with another API path prefix (runs before appPlugin's middleware). */
-function configOverride(o: StackOrigins, pathPrefix: string): Plugin {
-  const body = JSON.stringify({ ...runtimeConfig(o), apis: [{ origin: o.apiOrigin, pathPrefix }] });
+/** Serves another /config.json (runs before appPlugin's middleware). */
+function configOverride(o: StackOrigins, change: { pathPrefix?: string; dpop?: boolean }): Plugin {
+  const config = runtimeConfig(o);
+  const body = JSON.stringify({
+    ...config,
+    ...(change.pathPrefix !== undefined ? { apis: [{ origin: o.apiOrigin, pathPrefix: change.pathPrefix }] } : {}),
+    ...(change.dpop ? { dpop: true } : {}),
+  });
   return {
     name: 'e2e-config-override',
     configurePreviewServer(server) {
@@ -170,6 +177,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         keysDir,
         ...(idpDataFile ? { dataFile: idpDataFile } : {}),
         ...(opts.requireIdTokenHintWithPromptNone ? { requireIdTokenHintWithPromptNone: true } : {}),
+        ...(opts.dpop ? { dpop: true } : {}),
       }),
     );
     await idp.start();
@@ -195,7 +203,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       configFile: false,
       logLevel: 'warn',
       plugins: [
-        ...(opts.apiOverride ? [configOverride(origins, opts.apiOverride.pathPrefix)] : []),
+        ...(opts.apiOverride || opts.dpop ? [configOverride(origins, { ...(opts.apiOverride ? { pathPrefix: opts.apiOverride.pathPrefix } : {}), ...(opts.dpop ? { dpop: true } : {}) })] : []),
         appPlugin(origins),
         ...(opts.relaxConnectSrc || opts.relaxFrameSrc ? [relaxedCsp(opts.relaxConnectSrc ? ['connect-src'] : [], opts.relaxFrameSrc ? ['frame-src'] : [])] : []),
         ...(opts.withoutSecurityHeaders ? [withoutSecurityHeaders()] : []),
