@@ -12,6 +12,7 @@ export function matchApi(url: string | URL, apis: readonly ApiEntry[]): ApiEntry
   try {
     u = typeof url === 'string' ? new URL(url) : url;
   } catch {
+    // What is not a URL is not on the allow-list.
     return undefined;
   }
   if (u.username !== '' || u.password !== '') return undefined;

@@ -19,11 +19,15 @@
  * - `audience` (optional): the `audience` parameter some IdPs (Auth0) want instead.
  * - `dpop` (optional, default false): bind tokens to a key only this SW holds (RFC 9449). Only
  *   for IdPs and APIs that support DPoP (README lists which).
+ * - `debug` (optional, default false): debug logging in the SW and the page (never a secret).
  *
  * Trust: only this same-origin file, fetched with `cache: 'no-store'` (never from Cache Storage
  * or IndexedDB, which page scripts can write), memoized for the life of the SW instance. No
  * message can change it (STANDARDS A10).
  */
+
+import { SwError, type ConfigErrorCode } from './errors.ts';
+import { setDebugLogging } from './log.ts';
 
 export interface ApiEntry {
   readonly origin: string;
@@ -40,23 +44,24 @@ export interface VaultConfig {
   readonly resource?: readonly string[];
   readonly audience?: string;
   readonly dpop?: boolean;
+  /** Debug logging in the SW and the page (sw/log.ts): never a token, code or verifier. */
+  readonly debug?: boolean;
 }
 
-export type ConfigErrorCode = 'config-invalid' | 'config-unreachable';
-
-export class ConfigError extends Error {
+export class ConfigError extends SwError<ConfigErrorCode> {
   override readonly name = 'ConfigError';
   constructor(
-    readonly code: ConfigErrorCode,
+    code: ConfigErrorCode,
     /** Which field failed (or `file` for the document as a whole). */
     readonly field: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(code, message, options);
   }
 }
 
-const invalid = (field: string, message: string): ConfigError => new ConfigError('config-invalid', field, message);
+const invalid = (field: string, message: string): ConfigError => new ConfigError('config_invalid', field, message);
 
 function isLocalhost(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost');
@@ -149,10 +154,11 @@ export function validateConfig(raw: unknown, swOrigin: string): VaultConfig {
     if (typeof audience !== 'string' || audience === '') throw invalid('audience', 'audience must be a non-empty string');
     config.audience = audience;
   }
-  const dpop = r['dpop'];
-  if (dpop !== undefined) {
-    if (typeof dpop !== 'boolean') throw invalid('dpop', 'dpop must be true or false');
-    config.dpop = dpop;
+  for (const flag of ['dpop', 'debug'] as const) {
+    const v = r[flag];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw invalid(flag, `${flag} must be true or false`);
+    config[flag] = v;
   }
   return Object.freeze(config);
 }
@@ -165,17 +171,20 @@ export function configLoader(swOrigin: string, fetchFn: typeof fetch): () => Pro
       let res: Response;
       try {
         res = await fetchFn(new URL('/config.json', swOrigin).href, { cache: 'no-store', credentials: 'same-origin' });
-      } catch {
-        throw new ConfigError('config-unreachable', 'file', '/config.json could not be fetched');
+      } catch (cause) {
+        throw new ConfigError('config_unreachable', 'file', '/config.json could not be fetched', { cause });
       }
-      if (!res.ok) throw new ConfigError('config-unreachable', 'file', `/config.json answered ${res.status}`);
+      if (!res.ok) throw new ConfigError('config_unreachable', 'file', `/config.json answered ${res.status}`);
       let raw: unknown;
       try {
         raw = await res.json();
-      } catch {
-        throw invalid('file', '/config.json is not JSON');
+      } catch (cause) {
+        throw new ConfigError('config_invalid', 'file', '/config.json is not JSON', { cause });
       }
-      return validateConfig(raw, swOrigin);
+      const config = validateConfig(raw, swOrigin);
+      // The deployer's switch for the SW's debug log (a page cannot turn it on: A10).
+      setDebugLogging(config.debug === true);
+      return config;
     })();
     memo.catch(() => {
       memo = undefined;

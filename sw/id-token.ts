@@ -6,24 +6,11 @@
  * `at_hash` (the access token is opaque to us, RFC 9068 §6), `auth_time`/`acr` (never requested).
  */
 import { jwtVerify, type JWTVerifyGetKey, type JWTPayload } from 'jose';
+import { SwError, type IdTokenErrorCode } from './errors.ts';
 import type { UserProfile } from './protocol.ts';
 
-export type IdTokenErrorCode =
-  | 'id-token-alg' // no acceptable algorithm, or the token's alg is not allowed
-  | 'id-token-invalid' // signature, iss, aud, exp, nbf or shape
-  | 'id-token-nonce' // nonce missing or different
-  | 'id-token-azp' // several audiences and azp is not our client
-  | 'id-token-sub'; // sub missing, or changed on refresh
-
-export class IdTokenError extends Error {
+export class IdTokenError extends SwError<IdTokenErrorCode> {
   override readonly name = 'IdTokenError';
-  constructor(
-    readonly code: IdTokenErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** Asymmetric algorithms only: `none` and HS* (keyed with the client secret we do not have) never. */
@@ -49,7 +36,7 @@ export interface VerifiedIdToken {
 }
 
 export async function verifyIdToken(token: string, keys: JWTVerifyGetKey, x: IdTokenExpectations): Promise<VerifiedIdToken> {
-  if (x.algorithms.length === 0) throw new IdTokenError('id-token-alg', 'no acceptable signing algorithm');
+  if (x.algorithms.length === 0) throw new IdTokenError('id_token_alg', 'no acceptable signing algorithm');
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, keys, {
@@ -61,16 +48,16 @@ export async function verifyIdToken(token: string, keys: JWTVerifyGetKey, x: IdT
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
     }));
   } catch (cause) {
-    const code = (cause as { code?: string }).code === 'ERR_JOSE_ALG_NOT_ALLOWED' ? 'id-token-alg' : 'id-token-invalid';
+    const code = (cause as { code?: string }).code === 'ERR_JOSE_ALG_NOT_ALLOWED' ? 'id_token_alg' : 'id_token_invalid';
     throw new IdTokenError(code, 'ID token failed verification', { cause });
   }
-  if (x.nonce !== undefined && payload['nonce'] !== x.nonce) throw new IdTokenError('id-token-nonce', 'nonce mismatch');
+  if (x.nonce !== undefined && payload['nonce'] !== x.nonce) throw new IdTokenError('id_token_nonce', 'nonce mismatch');
   if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload['azp'] !== x.clientId) {
-    throw new IdTokenError('id-token-azp', 'azp is not this client');
+    throw new IdTokenError('id_token_azp', 'azp is not this client');
   }
   const sub = payload.sub;
-  if (typeof sub !== 'string' || sub === '') throw new IdTokenError('id-token-sub', 'sub missing');
-  if (x.sub !== undefined && sub !== x.sub) throw new IdTokenError('id-token-sub', 'sub changed');
+  if (typeof sub !== 'string' || sub === '') throw new IdTokenError('id_token_sub', 'sub missing');
+  if (x.sub !== undefined && sub !== x.sub) throw new IdTokenError('id_token_sub', 'sub changed');
   const profile: { -readonly [K in keyof UserProfile]: UserProfile[K] } = { sub };
   if (typeof payload['name'] === 'string') profile.name = payload['name'];
   if (typeof payload['email'] === 'string') profile.email = payload['email'];

@@ -5,7 +5,10 @@
  */
 import type { Ctx } from './context.ts';
 import { checkSender, isProtocolError, parseRequest, type SenderFacts } from './message-shape.ts';
+import { errorSummary, logger } from './log.ts';
 import type { Broadcast, PageRequest, PageRequestType, ProtocolError, Reply, ResultMap } from './protocol.ts';
+
+const log = logger('messages');
 
 export interface WorkerOps {
   claim(): Promise<void>;
@@ -71,7 +74,8 @@ export async function handleMessage(
       const denied = checkSender(await sender(), ctx.origin, parsed.type);
       reply = denied ? errorReply(parsed.id, denied) : await answer(parsed, ctx, ops);
     }
-  } catch {
+  } catch (e) {
+    log.debug('request failed', { error: errorSummary(e) });
     reply = errorReply(idOf(data), { code: 'internal', message: 'internal error' });
   }
   port.postMessage(reply);

@@ -14,6 +14,7 @@
  */
 import { ErrorResponse, ErrorTimeout, OidcClient, type OidcClientSettings, type SigninResponse, type UseRefreshTokenArgs } from 'oidc-client-ts';
 import type { VaultConfig } from './config.ts';
+import { SwError, type DiscoveryErrorCode } from './errors.ts';
 import { PENDING_TTL_MS, VerifiedStateStore, tokenParams, type PendingBackend } from './signin-state.ts';
 import type { AuthErrorCode } from './protocol.ts';
 
@@ -30,38 +31,31 @@ export interface Discovery {
   readonly authorization_response_iss_parameter_supported?: boolean;
 }
 
-export class DiscoveryError extends Error {
+export class DiscoveryError extends SwError<DiscoveryErrorCode> {
   override readonly name = 'DiscoveryError';
-  constructor(
-    readonly code: 'discovery-unreachable' | 'discovery-invalid',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 function endpoint(raw: Record<string, unknown>, field: string, required: boolean): string | undefined {
   const v = raw[field];
   if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string') throw new DiscoveryError('discovery-invalid', `${field} missing`);
+  if (typeof v !== 'string') throw new DiscoveryError('discovery_invalid', `${field} missing`);
   let u: URL;
   try {
     u = new URL(v);
   } catch {
-    throw new DiscoveryError('discovery-invalid', `${field} is not a URL`);
+    throw new DiscoveryError('discovery_invalid', `${field} is not a URL`);
   }
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && u.hostname === 'localhost')) {
-    throw new DiscoveryError('discovery-invalid', `${field} must be https`);
+    throw new DiscoveryError('discovery_invalid', `${field} must be https`);
   }
   return v;
 }
 
 export function validateDiscovery(raw: unknown, issuer: string): Discovery {
-  if (typeof raw !== 'object' || raw === null) throw new DiscoveryError('discovery-invalid', 'not an object');
+  if (typeof raw !== 'object' || raw === null) throw new DiscoveryError('discovery_invalid', 'not an object');
   const r = raw as Record<string, unknown>;
   // OIDC Discovery §4.3: the issuer in the document must be exactly the one we asked.
-  if (r['issuer'] !== issuer) throw new DiscoveryError('discovery-invalid', 'issuer mismatch');
+  if (r['issuer'] !== issuer) throw new DiscoveryError('discovery_invalid', 'issuer mismatch');
   const algs = r['id_token_signing_alg_values_supported'];
   const d: { -readonly [K in keyof Discovery]: Discovery[K] } = {
     issuer,
@@ -119,6 +113,7 @@ function oauthError(e: unknown): string | undefined {
     const error = (JSON.parse(e.message) as { error?: unknown }).error;
     return typeof error === 'string' ? error : undefined;
   } catch {
+    // No JSON body: no OAuth error code, so not one we act on.
     return undefined;
   }
 }
@@ -190,7 +185,7 @@ export function oidcLoader(d: {
       try {
         raw = await client.metadataService.getMetadata();
       } catch (cause) {
-        throw new DiscoveryError('discovery-unreachable', 'discovery failed', { cause });
+        throw new DiscoveryError('discovery_unreachable', 'discovery failed', { cause });
       }
       return { config, client, discovery: validateDiscovery(raw, config.issuer), store };
     })();

@@ -31,6 +31,7 @@ export function owns(request: RequestFacts, swOrigin: string): OwnedKind | null 
   try {
     url = new URL(request.url);
   } catch {
+    // Not a URL we could parse is not one of ours: the browser handles it as usual.
     return null;
   }
   if (url.origin === swOrigin) {

@@ -71,13 +71,11 @@ export type ProtocolErrorCode =
   | 'sw-unavailable' // service workers are unavailable in this browser or context
   | 'bad-message' // malformed message, unknown type or wrong protocol version
   | 'forbidden-sender' // the sender is not a window client controlled by this SW
-  | 'config-invalid' // /config.json is missing or invalid (details in `details`)
-  | 'internal'; // anything else; the SW logs the cause, the page shows a generic message
+  | 'internal'; // anything else; the SW's debug log has the cause, the page shows a generic message
 
 export interface ProtocolError {
   readonly code: ProtocolErrorCode;
   readonly message: string;
-  readonly details?: Readonly<Record<string, string | number | boolean>>;
 }
 
 interface RequestBase<T extends string> {

@@ -53,6 +53,7 @@ export class Recovery {
    */
   async maybeStart(believedSignedIn: boolean): Promise<void> {
     if (!this.#fresh()) return;
+    // An unreadable hint (IndexedDB blocked or wiped) is no hint: only the page's belief counts.
     const hint = await this.d.hint.get().catch(() => null);
     if (!this.#fresh() || (!hint && !believedSignedIn)) return;
     if (hint?.needsInteraction) return this.d.session.needsInteraction(hint.user);

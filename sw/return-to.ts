@@ -15,6 +15,7 @@ export function safeReturnTo(value: unknown): string {
     if (u.origin !== base || path.startsWith('//') || path.startsWith('/\\')) return '/';
     return path;
   } catch {
+    // Not a parsable path: the safe answer is the app's start page.
     return '/';
   }
 }

@@ -18,6 +18,7 @@
  */
 import type { StateStore } from 'oidc-client-ts';
 import type { VaultConfig } from './config.ts';
+import { SwError, type PendingErrorCode } from './errors.ts';
 import { logger } from './log.ts';
 import { sha256 } from './random.ts';
 import { safeReturnTo } from './return-to.ts';
@@ -46,16 +47,8 @@ export interface VerifiedSignin {
   readonly data: SigninData;
 }
 
-export type PendingErrorCode = 'pending-missing' | 'pending-malformed' | 'pending-expired' | 'pending-mismatch';
-
-export class PendingError extends Error {
+export class PendingError extends SwError<PendingErrorCode> {
   override readonly name = 'PendingError';
-  constructor(
-    readonly code: PendingErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The persistence under the store: IndexedDB in the SW (pending-idb.ts), a Map in tests. */
@@ -119,29 +112,29 @@ export async function verifyEntry(
   config: VaultConfig,
   now: number,
 ): Promise<{ readonly storage: string; readonly signin: VerifiedSignin }> {
-  if (raw === undefined) throw new PendingError('pending-missing', 'no pending sign-in for this state');
-  if (typeof raw !== 'string') throw new PendingError('pending-malformed', 'entry is not a string');
+  if (raw === undefined) throw new PendingError('pending_missing', 'no pending sign-in for this state');
+  if (typeof raw !== 'string') throw new PendingError('pending_malformed', 'entry is not a string');
   let e: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(raw);
     if (typeof parsed !== 'object' || parsed === null) throw new TypeError('not an object');
     e = parsed as Record<string, unknown>;
   } catch {
-    throw new PendingError('pending-malformed', 'entry is not a JSON object');
+    throw new PendingError('pending_malformed', 'entry is not a JSON object');
   }
   const { id, code_verifier: verifier, nonce, created, data } = e;
-  if (id !== key) throw new PendingError('pending-mismatch', 'entry stored under another state');
-  if (typeof verifier !== 'string' || !VERIFIER.test(verifier)) throw new PendingError('pending-malformed', 'verifier');
-  if (typeof nonce !== 'string' || !TOKEN.test(nonce)) throw new PendingError('pending-malformed', 'nonce');
-  if (typeof created !== 'number' || !Number.isFinite(created)) throw new PendingError('pending-malformed', 'created');
+  if (id !== key) throw new PendingError('pending_mismatch', 'entry stored under another state');
+  if (typeof verifier !== 'string' || !VERIFIER.test(verifier)) throw new PendingError('pending_malformed', 'verifier');
+  if (typeof nonce !== 'string' || !TOKEN.test(nonce)) throw new PendingError('pending_malformed', 'nonce');
+  if (typeof created !== 'number' || !Number.isFinite(created)) throw new PendingError('pending_malformed', 'created');
   // The library counts `created` in epoch seconds.
   const age = now - created * 1000;
-  if (age > PENDING_TTL_MS || age < -CLOCK_SKEW_MS) throw new PendingError('pending-expired', 'expired');
+  if (age > PENDING_TTL_MS || age < -CLOCK_SKEW_MS) throw new PendingError('pending_expired', 'expired');
   const d = data as Partial<Record<keyof SigninData, unknown>> | null;
   if (typeof d !== 'object' || d === null || typeof d.mode !== 'string' || !MODES.has(d.mode)) {
-    throw new PendingError('pending-malformed', 'data');
+    throw new PendingError('pending_malformed', 'data');
   }
-  if (d.gen !== undefined && (typeof d.gen !== 'string' || d.gen.length > 64)) throw new PendingError('pending-malformed', 'data.gen');
+  if (d.gen !== undefined && (typeof d.gen !== 'string' || d.gen.length > 64)) throw new PendingError('pending_malformed', 'data.gen');
   const protocol = {
     authority: config.issuer,
     client_id: config.clientId,
@@ -150,14 +143,14 @@ export async function verifyEntry(
     response_mode: 'query',
   } as const;
   for (const [field, value] of Object.entries(protocol)) {
-    if (e[field] !== value) throw new PendingError('pending-mismatch', `${field} differs from config`);
+    if (e[field] !== value) throw new PendingError('pending_mismatch', `${field} differs from config`);
   }
   if (e['client_secret'] != null || e['request_type'] != null || e['url_state'] != null) {
-    throw new PendingError('pending-mismatch', 'fields a public client never stores');
+    throw new PendingError('pending_mismatch', 'fields a public client never stores');
   }
-  if (!sameJson(e['extraTokenParams'], tokenParams(config))) throw new PendingError('pending-mismatch', 'extraTokenParams');
+  if (!sameJson(e['extraTokenParams'], tokenParams(config))) throw new PendingError('pending_mismatch', 'extraTokenParams');
   if (expected === undefined || expected !== (await commitment({ id: key, code_verifier: verifier, nonce, created, data }))) {
-    throw new PendingError('pending-mismatch', 'entry does not match the state sent to the IdP');
+    throw new PendingError('pending_mismatch', 'entry does not match the state sent to the IdP');
   }
   const signinData: SigninData = {
     returnTo: safeReturnTo(d.returnTo),
@@ -238,7 +231,7 @@ export class VerifiedStateStore implements StateStore {
   async remove(key: string): Promise<string | null> {
     const expected = this.#expected.get(key);
     this.#expected.delete(key);
-    if (this.#spent.has(key)) return this.#refuse(key, new PendingError('pending-missing', 'state already used'));
+    if (this.#spent.has(key)) return this.#refuse(key, new PendingError('pending_missing', 'state already used'));
     this.#spent.add(key);
     bounded(this.#spent, MAX_SPENT);
     // The memory copy (never page-written) wins; the stored one is deleted either way, in one
@@ -254,7 +247,7 @@ export class VerifiedStateStore implements StateStore {
       this.#record(key, signin);
       return storage;
     } catch (e) {
-      return this.#refuse(key, e instanceof PendingError ? e : new PendingError('pending-malformed', 'unreadable entry'));
+      return this.#refuse(key, e instanceof PendingError ? e : new PendingError('pending_malformed', 'unreadable entry'));
     }
   }
 

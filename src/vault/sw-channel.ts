@@ -38,13 +38,15 @@ export function request<T extends PageRequestType>(
       clearTimeout(timer);
       port1.close();
       if (data.ok) resolve(data.result as ResultMap[T]);
-      else reject(new VaultError(data.error.code, data.error.message, data.error.details));
+      else reject(new VaultError(data.error.code, data.error.message));
     };
     try {
       target.postMessage({ ...body, v: 1, id }, [port2]);
-    } catch {
+    } catch (cause) {
+      // A redundant or terminated worker: what is wrong goes to the caller as sw-unavailable.
       clearTimeout(timer);
-      fail('sw-unavailable', 'could not post to the service worker');
+      port1.close();
+      reject(new VaultError('sw-unavailable', 'could not post to the service worker', { cause }));
     }
   });
 }

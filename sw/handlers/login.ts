@@ -37,6 +37,7 @@ export async function handleLogin(request: Request, ctx: LoginCtx): Promise<Resp
   if (request.method !== 'GET') return authErrorRedirect('bad_callback', ctx.origin);
   const mode = modeOf(url.searchParams);
   const silent = mode !== 'interactive';
+  // A check that could not run (offline) blocks nothing: the IdP is out of reach then anyway.
   const problems = await ctx.deployment().catch(() => []);
   if (problems.length > 0) {
     log.debug('sign-in refused: the app is served without its security headers', { problems: problems.join(',') });

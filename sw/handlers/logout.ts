@@ -17,6 +17,7 @@ const REVOKE_TIMEOUT_MS = 5_000;
 const log = logger('logout');
 
 export async function handleLogout(request: Request, ctx: Pick<Ctx, 'origin' | 'config' | 'oidc' | 'session' | 'tickets'>): Promise<Response> {
+  // Without config the confirmation page still works, under the strictest CSP (no IdP origins).
   const config = await ctx.config().catch(() => undefined);
   const ticket = new URL(request.url).searchParams.get('ticket');
   if (request.method !== 'GET' || !ctx.tickets.consume(ticket)) {

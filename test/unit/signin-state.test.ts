@@ -9,8 +9,8 @@ import {
   VerifiedStateStore,
   commitment,
   verifyEntry,
-  type PendingErrorCode,
 } from '../../sw/signin-state.ts';
+import type { PendingErrorCode } from '../../sw/errors.ts';
 import { APP, CONFIG } from './fake-idp.ts';
 
 const config = validateConfig(CONFIG, APP);
@@ -55,41 +55,41 @@ test('A2: an untouched entry passes; what the library gets is rebuilt from confi
 });
 
 for (const [label, change, code] of [
-  ['another redirect URI', { redirect_uri: 'https://evil.example/cb' }, 'pending-mismatch'],
-  ['another client', { client_id: 'other' }, 'pending-mismatch'],
-  ['another issuer', { authority: 'https://evil.example' }, 'pending-mismatch'],
-  ['another scope', { scope: 'openid' }, 'pending-mismatch'],
-  ['fragment response mode', { response_mode: 'fragment' }, 'pending-mismatch'],
-  ['an added extraTokenParams', { extraTokenParams: { client_id: 'evil' } }, 'pending-mismatch'],
-  ['a client secret', { client_secret: 'x' }, 'pending-mismatch'],
-  ['a short verifier', { code_verifier: 'short' }, 'pending-malformed'],
-  ['a malformed nonce', { nonce: 'a b' }, 'pending-malformed'],
-  ['an unknown mode', { data: { returnTo: '/', mode: 'evil' } }, 'pending-malformed'],
-  ['an age over 10 minutes', { created: Math.floor((NOW - PENDING_TTL_MS) / 1000) - 2 }, 'pending-expired'],
-  ['a creation time in the future', { created: Math.floor(NOW / 1000) + 3600 }, 'pending-expired'],
+  ['another redirect URI', { redirect_uri: 'https://evil.example/cb' }, 'pending_mismatch'],
+  ['another client', { client_id: 'other' }, 'pending_mismatch'],
+  ['another issuer', { authority: 'https://evil.example' }, 'pending_mismatch'],
+  ['another scope', { scope: 'openid' }, 'pending_mismatch'],
+  ['fragment response mode', { response_mode: 'fragment' }, 'pending_mismatch'],
+  ['an added extraTokenParams', { extraTokenParams: { client_id: 'evil' } }, 'pending_mismatch'],
+  ['a client secret', { client_secret: 'x' }, 'pending_mismatch'],
+  ['a short verifier', { code_verifier: 'short' }, 'pending_malformed'],
+  ['a malformed nonce', { nonce: 'a b' }, 'pending_malformed'],
+  ['an unknown mode', { data: { returnTo: '/', mode: 'evil' } }, 'pending_malformed'],
+  ['an age over 10 minutes', { created: Math.floor((NOW - PENDING_TTL_MS) / 1000) - 2 }, 'pending_expired'],
+  ['a creation time in the future', { created: Math.floor(NOW / 1000) + 3600 }, 'pending_expired'],
 ] as const) {
   test(`A2: an entry with ${label} is refused (${code})`, async () => {
     assert.equal(await codeOf({ ...entry, ...change }), code);
   });
 }
 
-test('A2: a rewritten verifier, nonce or returnTo of valid shape breaks the commitment (pending-mismatch)', async () => {
-  assert.equal(await codeOf({ ...entry, code_verifier: 'w'.repeat(96) }), 'pending-mismatch');
-  assert.equal(await codeOf({ ...entry, nonce: 'another-nonce-0123456789' }), 'pending-mismatch');
-  assert.equal(await codeOf({ ...entry, data: { returnTo: '/elsewhere', mode: 'interactive' } }), 'pending-mismatch');
+test('A2: a rewritten verifier, nonce or returnTo of valid shape breaks the commitment (pending_mismatch)', async () => {
+  assert.equal(await codeOf({ ...entry, code_verifier: 'w'.repeat(96) }), 'pending_mismatch');
+  assert.equal(await codeOf({ ...entry, nonce: 'another-nonce-0123456789' }), 'pending_mismatch');
+  assert.equal(await codeOf({ ...entry, data: { returnTo: '/elsewhere', mode: 'interactive' } }), 'pending_mismatch');
 });
 
-test('A2: without the commitment from the callback nothing passes (pending-mismatch)', async () => {
-  assert.equal(await codeOf(entry, null), 'pending-mismatch');
+test('A2: without the commitment from the callback nothing passes (pending_mismatch)', async () => {
+  assert.equal(await codeOf(entry, null), 'pending_mismatch');
 });
 
-test('A2: an entry stored under another key is refused (pending-mismatch)', async () => {
-  assert.equal(await codeOf(entry, GOOD, 'another-state-value-000'), 'pending-mismatch');
+test('A2: an entry stored under another key is refused (pending_mismatch)', async () => {
+  assert.equal(await codeOf(entry, GOOD, 'another-state-value-000'), 'pending_mismatch');
 });
 
-test('A2: nothing stored, or not a string, is refused (pending-missing, pending-malformed)', async () => {
-  await assert.rejects(verifyEntry(undefined, KEY, GOOD, config, NOW), (e) => e instanceof PendingError && e.code === 'pending-missing');
-  await assert.rejects(verifyEntry({ ...entry }, KEY, GOOD, config, NOW), (e) => e instanceof PendingError && e.code === 'pending-malformed');
+test('A2: nothing stored, or not a string, is refused (pending_missing, pending_malformed)', async () => {
+  await assert.rejects(verifyEntry(undefined, KEY, GOOD, config, NOW), (e) => e instanceof PendingError && e.code === 'pending_missing');
+  await assert.rejects(verifyEntry({ ...entry }, KEY, GOOD, config, NOW), (e) => e instanceof PendingError && e.code === 'pending_malformed');
 });
 
 test('A2: a tampered returnTo that still matches the commitment is replaced by /', async () => {
@@ -117,7 +117,7 @@ test('A2: the store reads each state once, preferring its memory copy over a rew
   store.expect(KEY, GOOD);
   assert.equal(await store.remove(KEY), null);
   const again = store.outcome(KEY);
-  assert.ok(again instanceof PendingError && again.code === 'pending-missing');
+  assert.ok(again instanceof PendingError && again.code === 'pending_missing');
 });
 
 test('A2: a restarted SW (no memory copy) verifies what storage holds', async () => {
@@ -127,7 +127,7 @@ test('A2: a restarted SW (no memory copy) verifies what storage holds', async ()
   store.expect(KEY, GOOD);
   assert.equal(await store.remove(KEY), null);
   const o = store.outcome(KEY);
-  assert.ok(o instanceof PendingError && o.code === 'pending-mismatch');
+  assert.ok(o instanceof PendingError && o.code === 'pending_mismatch');
 });
 
 test('A8: only sign-ins are persisted; a sign-out state stays in memory', async () => {
