@@ -25,7 +25,7 @@ function litWithoutShadowStyles(): Plugin {
 export default defineConfig({
   // The dev and preview servers add the headers and /config.json a static host would serve; the
   // build writes the shell manifest into sw.js and ships no config.json.
-  plugins: [appPlugin(origins), litWithoutShadowStyles(), precachePlugin()],
+  plugins: [appPlugin(origins), litWithoutShadowStyles(), precachePlugin({ shell: process.env['SW_SHELL'] !== 'off' })],
   server: { port: origins.appPort, strictPort: true, host: 'localhost' },
   preview: { port: origins.appPort, strictPort: true, host: 'localhost' },
   resolve: {

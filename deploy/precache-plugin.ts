@@ -51,7 +51,16 @@ export function injectManifest(code: string, manifest: ShellManifest): string {
   return code.replace(placeholder, () => literal);
 }
 
-export function precachePlugin(): Plugin {
+export interface PrecacheOptions {
+  /**
+   * false: leave the manifest empty, so the SW serves no shell and owns no app navigation
+   * (`SW_SHELL=off npm run build`). For e2e stacks that weaken the server's CSP on purpose: a
+   * shell document gets its headers from the SW, which no server setting can weaken.
+   */
+  readonly shell?: boolean;
+}
+
+export function precachePlugin(o: PrecacheOptions = {}): Plugin {
   let publicDir = '';
   return {
     name: 'sw-shell-precache',
@@ -75,6 +84,7 @@ export function precachePlugin(): Plugin {
           else emitted.push({ path, bytes: out.type === 'chunk' ? out.code : out.source });
         }
         if (!sw) return this.error(`precache: no ${SW_SCRIPT_PATH} chunk in the bundle`);
+        if (o.shell === false) return;
         sw.code = injectManifest(sw.code, buildManifest([...emitted, ...pub]));
       },
     },
