@@ -4,11 +4,12 @@
  * `<dist>/_headers` and `<dist>/_redirects` (Netlify, Cloudflare Pages) and the nginx server block
  * (default deploy/nginx/todos.conf, outside dist/ so it is never uploaded).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, validateConfig, type VaultConfig } from '../sw/config.ts';
 import { CONFIG_PATH } from '../sw/security-headers.ts';
+import { sitePaths } from './files.ts';
 import { headersFile, redirectsFile } from './headers-file.ts';
 import { nginxServerBlock } from './nginx-conf.ts';
 
@@ -54,23 +55,10 @@ export function readDeployConfig(distDir: string): VaultConfig {
   }
 }
 
-function distFiles(distDir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push('/' + relative(distDir, p).split(sep).join('/'));
-    }
-  };
-  walk(distDir);
-  return out.filter((f) => f !== '/_headers' && f !== '/_redirects');
-}
-
 export function writeHostFiles(distDir: string, nginxFile: string): { config: VaultConfig; written: string[] } {
   const config = readDeployConfig(distDir);
   const written = [join(distDir, '_headers'), join(distDir, '_redirects'), nginxFile];
-  writeFileSync(written[0]!, headersFile(config, distFiles(distDir)));
+  writeFileSync(written[0]!, headersFile(config, sitePaths(distDir).filter((f) => f !== '/_headers' && f !== '/_redirects')));
   writeFileSync(written[1]!, redirectsFile(config));
   mkdirSync(dirname(nginxFile), { recursive: true });
   writeFileSync(nginxFile, nginxServerBlock(config));

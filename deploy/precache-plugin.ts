@@ -4,9 +4,10 @@
  * deployer writes that one (issue 10 items 1 and 4).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import type { Plugin } from 'vite';
+import { sitePaths } from './files.ts';
 import { CONFIG_PATH, SW_SCRIPT_PATH } from '../sw/security-headers.ts';
 import { MANIFEST_PLACEHOLDER, SHELL_CONTENT_TYPES, type ShellEntry, type ShellManifest } from '../sw/shell-manifest.ts';
 
@@ -22,17 +23,7 @@ function entry(path: string, bytes: string | Uint8Array): ShellEntry {
 }
 
 function publicFiles(dir: string): { path: string; bytes: Uint8Array }[] {
-  if (!existsSync(dir)) return [];
-  const out: { path: string; bytes: Uint8Array }[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push({ path: '/' + relative(dir, p).split(sep).join('/'), bytes: readFileSync(p) });
-    }
-  };
-  walk(dir);
-  return out;
+  return existsSync(dir) ? sitePaths(dir).map((path) => ({ path, bytes: readFileSync(join(dir, path)) })) : [];
 }
 
 export function buildManifest(files: readonly { path: string; bytes: string | Uint8Array }[]): ShellManifest {

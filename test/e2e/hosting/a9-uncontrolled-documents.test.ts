@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { watchPolicies } from '../harness/csp-watch.ts';
 import { eventually, useStack } from '../harness/fixture.ts';
-import { TodoPage } from '../ui/todo-page.ts';
+import { signedIn } from './signed-in.ts';
 
 type Vehicle = 'about:blank iframe' | "window.open('') popup" | 'blob: document';
 
@@ -55,13 +54,9 @@ describe('A9 / issue 8 finding 3: documents the SW does not control cannot reach
   const f = useStack({ host: 'nginx', accessTokenTtl: 20 });
 
   test('A9: fetch(token endpoint, POST) from an about:blank iframe, a window.open("") popup and a blob: document fails, while the app signs in and refreshes', async () => {
-    const { ctx, page } = await f.page();
-    const watch = await watchPolicies(ctx);
     const o = f.stack.origins;
     const discovery = (await (await fetch(`${o.issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
-    const app = new TodoPage(page, o);
-    await app.open();
-    await app.signIn('alice');
+    const { page, app, watch } = await signedIn(f);
     const signedInAt = f.proxy.tokenExchanges.length;
 
     const toToken = () => f.proxy.requests.filter((r) => r.url.href.startsWith(discovery.token_endpoint)).length;

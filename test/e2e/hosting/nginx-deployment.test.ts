@@ -5,20 +5,20 @@
  * journey runs with zero CSP or Trusted Types violations, and the code-acquisition attacks fail.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { get } from 'node:http';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { authorizeRequest } from '../../stack/flow.ts';
 import { runtimeConfig } from '../../stack/app-plugin.ts';
 import { COMMON_HEADERS, responseHeaders, type PathKind } from '../../../sw/security-headers.ts';
+import { sitePaths } from '../../../deploy/files.ts';
 import { buildManifest } from '../../../deploy/precache-plugin.ts';
 import { buildAppOnce } from '../harness/app-build.ts';
 import { stopServiceWorkers, waitForSession } from '../harness/browser.ts';
 import { runAttack } from '../harness/code-attack.ts';
-import { watchPolicies } from '../harness/csp-watch.ts';
 import { eventually, useStack } from '../harness/fixture.ts';
-import { TodoPage } from '../ui/todo-page.ts';
+import { signedIn } from './signed-in.ts';
 
 interface Raw {
   readonly status: number;
@@ -42,19 +42,6 @@ function rawGet(url: string): Promise<Raw> {
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers, body }));
     }).on('error', reject);
   });
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push('/' + relative(dir, p).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 describe('issue 10: dist/ deployed on nginx with the generated headers', () => {
@@ -104,7 +91,7 @@ describe('issue 10: dist/ deployed on nginx with the generated headers', () => {
 
   test('issue 10 item 1: the build ships no config.json; the deployer writes it, then _headers and _redirects', async () => {
     const built = await buildAppOnce();
-    const files = listFiles(built);
+    const files = sitePaths(built);
     assert.ok(files.includes('/sw.js') && files.includes('/index.html'), files.join(', '));
     assert.ok(!files.includes('/config.json'), 'no config.json in the build');
     // sw.js carries the manifest of exactly these files, and loads no other script.
@@ -119,12 +106,7 @@ describe('issue 10: dist/ deployed on nginx with the generated headers', () => {
   });
 
   test('issue 10: sign in, list, add, refresh, SW stopped, sign out on nginx with zero CSP or Trusted Types violations', async () => {
-    const { ctx, page } = await f.page();
-    const watch = await watchPolicies(ctx);
-    const o = f.stack.origins;
-    const app = new TodoPage(page, o);
-    await app.open();
-    await app.signIn('alice');
+    const { page, app, watch } = await signedIn(f);
     assert.deepEqual(await app.titles(), [], 'alice starts with an empty list');
     await app.add('Water the plants');
     const refreshesBefore = f.proxy.tokenExchanges.filter((x) => x.request.get('grant_type') === 'refresh_token').length;
@@ -147,11 +129,8 @@ describe('issue 10: dist/ deployed on nginx with the generated headers', () => {
 
   for (const opener of ['iframe', 'popup'] as const) {
     test(`Attack on nginx: after registration.unregister(), a prompt=none ${opener} never yields a readable code`, async () => {
-      const { page } = await f.page();
+      const { page } = await signedIn(f);
       const o = f.stack.origins;
-      const app = new TodoPage(page, o);
-      await app.open();
-      await app.signIn('alice');
       assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.unregister()), true);
       const req = authorizeRequest(o.issuer, o.appOrigin, { prompt: 'none', scope: 'openid' });
       const codesBefore = f.proxy.issuedCodes.length;

@@ -14,9 +14,8 @@ import { runtimeConfig } from '../../stack/app-plugin.ts';
 import { documentCsp, OFFLINE_SHELL_TIMING, responseHeaders } from '../../../sw/security-headers.ts';
 import { CACHE_PREFIX } from '../../../sw/precache.ts';
 import { stopServiceWorkers } from '../harness/browser.ts';
-import { watchPolicies } from '../harness/csp-watch.ts';
 import { eventually, useStack } from '../harness/fixture.ts';
-import { TodoPage } from '../ui/todo-page.ts';
+import { signedIn, type SignedIn } from './signed-in.ts';
 
 declare global {
   interface Window {
@@ -65,15 +64,11 @@ describe('issue 10 item 4: the offline app shell', () => {
     await ctx.setOffline(false);
   }
 
-  async function signedInApp(): Promise<{ ctx: BrowserContext; app: TodoPage; watch: Awaited<ReturnType<typeof watchPolicies>> }> {
-    const { ctx, page } = await f.page();
-    const watch = await watchPolicies(ctx);
-    const app = new TodoPage(page, f.stack.origins);
-    await app.open();
-    await app.signIn('alice');
+  async function signedInApp(): Promise<SignedIn> {
+    const s = await signedIn(f);
     // The shell is precached at install: by now every entry is in the cache.
-    await eventually(async () => ((await cachedText(page, '/index.html')) !== null ? true : undefined), 'the precached index.html');
-    return { ctx, app, watch };
+    await eventually(async () => ((await cachedText(s.page, '/index.html')) !== null ? true : undefined), 'the precached index.html');
+    return s;
   }
 
   test('issue 10 item 4: a repeat visit with the network cut renders the shell and its offline state, and the app recovers by itself when the network is back', async () => {

@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { watchPolicies } from '../harness/csp-watch.ts';
 import { eventually, useStack } from '../harness/fixture.ts';
-import { TodoPage } from '../ui/todo-page.ts';
+import { signedIn } from './signed-in.ts';
 
 /** CDP `Network.ServiceWorkerRouterInfo` (the package exports no protocol types). */
 interface RouterInfo {
@@ -21,12 +20,8 @@ describe('issue 10 item 5: static routing', () => {
   const f = useStack({ host: 'nginx' });
 
   test('issue 10 item 5: with static routing, requests the SW does not own go to the network without its fetch handler; owned ones reach it', async () => {
-    const { ctx, page } = await f.page();
-    const watch = await watchPolicies(ctx);
+    const { ctx, page, app, watch } = await signedIn(f);
     const o = f.stack.origins;
-    const app = new TodoPage(page, o);
-    await app.open();
-    await app.signIn('alice');
 
     const cdp = await ctx.newCDPSession(page);
     const seen = new Map<string, { info: RouterInfo | undefined; fromSw: boolean }>();
