@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { precachePlugin } from './deploy/precache-plugin.ts';
 import { appPlugin } from './test/stack/app-plugin.ts';
 import { originsFromEnv } from './test/stack/ports.ts';
 
@@ -22,8 +23,9 @@ function litWithoutShadowStyles(): Plugin {
 }
 
 export default defineConfig({
-  // The dev and preview servers add the headers and /config.json a static host would serve.
-  plugins: [appPlugin(origins), litWithoutShadowStyles()],
+  // The dev and preview servers add the headers and /config.json a static host would serve; the
+  // build writes the shell manifest into sw.js and ships no config.json.
+  plugins: [appPlugin(origins), litWithoutShadowStyles(), precachePlugin({ shell: process.env['SW_SHELL'] !== 'off' })],
   server: { port: origins.appPort, strictPort: true, host: 'localhost' },
   preview: { port: origins.appPort, strictPort: true, host: 'localhost' },
   resolve: {

@@ -1,14 +1,18 @@
 /// <reference lib="webworker" />
 /**
- * The service worker: wiring only. `owns()` decides synchronously, owned requests go to
- * handlers, everything else never gets `respondWith` and goes straight to the network.
+ * The service worker: wiring only. Requests it does not own go straight to the network: by the
+ * static routes registered at install where the browser has them, else because `owns()` (the
+ * same table, decided synchronously) gives them no `respondWith`. Owned requests go to handlers
+ * or to the verified shell.
  */
 import { createContext } from './create-context.ts';
 import { IdbHintStore } from './hint-store.ts';
 import { broadcastTo, handleMessage } from './messages.ts';
-import { owns } from './owns.ts';
+import { owns, routeTable, routerRules, type RouterRule } from './owns.ts';
 import { IdbPendingBackend } from './pending-idb.ts';
+import { Shell } from './precache.ts';
 import { handle } from './router.ts';
+import { MANIFEST_PLACEHOLDER, parseManifest } from './shell-manifest.ts';
 
 export {};
 declare const self: ServiceWorkerGlobalScope;
@@ -25,19 +29,35 @@ const ctx = createContext({
   refreshTimer: true,
 });
 const ops = { claim: () => self.clients.claim(), skipWaiting: () => self.skipWaiting() };
+const shell = new Shell(parseManifest(MANIFEST_PLACEHOLDER), {
+  origin: self.location.origin,
+  caches: self.caches,
+  fetch: (input, init) => fetch(input, init),
+  config: () => ctx.config(),
+});
+const routes = routeTable(shell.paths);
 
-self.addEventListener('install', () => {
+/** `InstallEvent.addRoutes` (Service Worker Static Routing API); not in lib.dom yet. */
+interface RoutingInstallEvent extends ExtendableEvent {
+  addRoutes?(rules: readonly RouterRule[]): Promise<void>;
+}
+
+self.addEventListener('install', (event: RoutingInstallEvent) => {
   // First install: take over at once. An update waits for the page's "Reload to update".
   if (!self.registration.active) void self.skipWaiting();
+  // Rules are fixed for this version. Without the API (or if it refuses them) owns() decides.
+  const addRoutes = event.addRoutes?.(routerRules(routes)).catch(() => undefined);
+  event.waitUntil(Promise.all([addRoutes, shell.install()]));
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(Promise.all([shell.activate(), self.clients.claim()]));
 });
 
 self.addEventListener('fetch', (event) => {
-  const kind = owns(event.request, self.location.origin);
-  if (kind) event.respondWith(handle(event.request, kind, ctx));
+  const kind = owns(event.request, self.location.origin, routes);
+  if (kind === 'shell') event.respondWith(shell.respond(event.request));
+  else if (kind) event.respondWith(handle(event.request, kind, ctx));
 });
 
 self.addEventListener('message', (event) => {

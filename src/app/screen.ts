@@ -60,6 +60,8 @@ const RECOVERING_TEXT: Record<Connection, string> = {
   offline: 'Reconnecting your session once you are back online…',
 };
 
+const OFFLINE_TEXT = 'You are offline. Changes cannot be saved until the connection is back.';
+
 export function deriveScreen(i: ScreenInput): Screen {
   const banners: Banner[] = [];
   if (i.updateAvailable) {
@@ -68,7 +70,11 @@ export function deriveScreen(i: ScreenInput): Screen {
   if (i.authError) banners.push({ key: 'auth-error', tone: 'error', text: AUTH_ERROR_TEXT[i.authError] });
 
   const v = i.vault;
-  if (!v || v.kind === 'starting') return { main: { kind: 'starting' }, bar: { kind: 'hidden' }, banners };
+  if (!v || v.kind === 'starting') {
+    // The offline shell starts without its session until the network is back: say why.
+    if (!i.online) banners.push({ key: 'offline', tone: 'warning', text: OFFLINE_TEXT });
+    return { main: { kind: 'starting' }, bar: { kind: 'hidden' }, banners };
+  }
   if (v.kind === 'unavailable') {
     if (v.reason === 'failed') banners.push({ key: 'unavailable', tone: 'error', text: 'The app could not start.', action: { kind: 'reload', label: 'Reload' } });
     return { main: { kind: 'unavailable', text: UNAVAILABLE_TEXT[v.reason] }, bar: { kind: 'hidden' }, banners };
@@ -89,7 +95,7 @@ export function deriveScreen(i: ScreenInput): Screen {
   }
 
   const offline = !i.online || (t.state.kind === 'error' && t.state.code === 'offline');
-  if (offline) banners.push({ key: 'offline', tone: 'warning', text: 'You are offline. Changes cannot be saved until the connection is back.' });
+  if (offline) banners.push({ key: 'offline', tone: 'warning', text: OFFLINE_TEXT });
   if (session.status === 'recovering') banners.push({ key: 'recovering', tone: 'info', text: RECOVERING_TEXT[session.connection] });
   if (i.signOutFailed) banners.push({ key: 'sign-out-failed', tone: 'error', text: 'Signing out did not work. Please try again.', action: { kind: 'dismiss', label: 'Dismiss' } });
   if (t.readOnly) banners.push({ key: 'read-only', tone: 'info', text: 'View only: your sign-in allows reading your todos but not changing them.' });

@@ -8,6 +8,7 @@ import { Workbox } from 'workbox-window';
 import type { AuthErrorCode, Broadcast, SessionSnapshot } from '../../sw/protocol.ts';
 import { scrubCallbackUrl } from './callback-scrub.ts';
 import { VaultError } from './errors.ts';
+import { reloadWhenConfigReachable, servedWithoutConfig } from './offline-shell.ts';
 import { runRecoveryFrame } from './recovery-frame.ts';
 import { request } from './sw-channel.ts';
 import { readTab, writeTab } from './tab-storage.ts';
@@ -178,6 +179,9 @@ class VaultClient implements Vault {
   }
 
   async #start(): Promise<void> {
+    // Served by the offline shell without config: this page cannot reach the API and reloads once
+    // the config is back. Saying hello now would start a silent recovery bound to fail offline.
+    if (servedWithoutConfig()) return;
     if (!window.isSecureContext) return this.#unavailable('insecure-context');
     if (!('serviceWorker' in navigator)) return this.#unavailable('unsupported');
     const sw = container();
@@ -281,6 +285,7 @@ let instance: VaultClient | undefined;
 
 /** Registers /sw.js before any other app code; never throws (failures become status 'unavailable'). */
 export function startVault(): Vault {
+  if (!instance) reloadWhenConfigReachable();
   return (instance ??= new VaultClient());
 }
 

@@ -7,50 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
 import { authorizeRequest } from '../stack/flow.ts';
 import { signIn } from './harness/browser.ts';
 import { eventually, useStack } from './harness/fixture.ts';
+import { runAttack, type Opener } from './harness/code-attack.ts';
 import { assertNoSecretsInPage } from './harness/leak-scan.ts';
-
-type Opener = 'iframe' | 'popup';
-
-/** Runs the attacker's flow from page script and returns every string the script could read. */
-async function runAttack(page: Page, url: string, opener: Opener): Promise<string[]> {
-  return page.evaluate(
-    async ([u, how]) => {
-      const seen: string[] = [];
-      const read = (w: Window | null) => {
-        try {
-          if (w) seen.push(w.location.href, w.document.URL, w.document.documentElement.outerHTML);
-        } catch {
-          /* cross-origin or severed: unreadable, as intended */
-        }
-      };
-      if (how === 'iframe') {
-        const frame = document.createElement('iframe');
-        frame.src = u;
-        const loaded = new Promise((r) => frame.addEventListener('load', r));
-        document.body.append(frame);
-        // Read eagerly while it loads, then once more after the final load.
-        const timer = setInterval(() => read(frame.contentWindow), 5);
-        await Promise.race([loaded, new Promise((r) => setTimeout(r, 15_000))]);
-        await new Promise((r) => setTimeout(r, 1_000));
-        clearInterval(timer);
-        read(frame.contentWindow);
-      } else {
-        const w = window.open(u, '_blank');
-        const timer = setInterval(() => read(w), 5);
-        await new Promise((r) => setTimeout(r, 5_000));
-        clearInterval(timer);
-        read(w);
-        seen.push(String(w?.closed));
-      }
-      return seen;
-    },
-    [url, opener] as const,
-  );
-}
 
 describe('Attacks: a page script running its own prompt=none flow never gets a code', () => {
   const f = useStack({ relaxFrameSrc: true });

@@ -1,20 +1,17 @@
 import type { Plugin, Connect } from 'vite';
 import type { StackOrigins } from './ports.ts';
 import type { VaultConfig } from '../../sw/config.ts';
-import { appCsp } from '../../sw/html.ts';
+import { pathKind, responseHeaders, type HeaderMap } from '../../sw/security-headers.ts';
 
 /**
- * Serves the app the way a static host must (the static-hosting issue ports this to nginx):
- * security headers on every response, and `/config.json` derived from the stack's ports so the
- * SW points at the local IdP and API. In dev, `/sw.js` is the TypeScript entry served as a module.
+ * Serves the app the way a static host must (deploy/ writes the same for nginx and CDNs): the
+ * security headers and cache rule of sw/security-headers.ts on every response, and `/config.json`
+ * derived from the stack's ports so the SW points at the local IdP and API. In dev, `/sw.js` is
+ * the TypeScript entry served as a module.
  */
-export function appHeaders(o: StackOrigins, dev = false): Record<string, string> {
-  return {
-    'Content-Security-Policy': appCsp(runtimeConfig(o), "'none'", dev ? [`ws://localhost:${o.appPort}`] : []),
-    'Cross-Origin-Opener-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-  };
+export function appHeaders(o: StackOrigins, path: string, dev = false): HeaderMap {
+  // The dev server's HMR socket is the one origin a deployment never has.
+  return responseHeaders(pathKind(path), runtimeConfig(o), dev ? { extraConnect: [`ws://localhost:${o.appPort}`] } : {});
 }
 
 export function runtimeConfig(o: StackOrigins): VaultConfig {
@@ -31,13 +28,11 @@ export function runtimeConfig(o: StackOrigins): VaultConfig {
 export function appPlugin(o: StackOrigins): Plugin {
   const config = JSON.stringify(runtimeConfig(o), null, 2);
   const middleware = (dev: boolean): Connect.NextHandleFunction => {
-    const headers = appHeaders(o, dev);
     return (req, res, next) => {
-      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-      const path = (req.url ?? '/').split('?')[0];
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      for (const [k, v] of Object.entries(appHeaders(o, path, dev))) res.setHeader(k, v);
       if (path === '/config.json') {
         res.setHeader('Content-Type', 'application/json');
-        res.setHeader('Cache-Control', 'no-store');
         res.end(config);
         return;
       }

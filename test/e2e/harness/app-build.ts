@@ -29,29 +29,49 @@ function sourcesHash(): string {
   return h.digest('hex');
 }
 
-let built: Promise<string> | undefined;
+/** `no-shell`: a SW without the offline shell (see deploy/precache-plugin.ts PrecacheOptions). */
+export type BuildVariant = 'shell' | 'no-shell';
 
-export function buildAppOnce(): Promise<string> {
-  built ??= (async () => {
-    const hash = sourcesHash().slice(0, 16);
-    const dir = join(E2E_OUT_DIR, hash);
-    if (existsSync(join(dir, 'index.html'))) return dir;
-    mkdirSync(E2E_OUT_DIR, { recursive: true });
-    const tmp = join(E2E_OUT_DIR, `${hash}.tmp-${process.pid}`);
+const built = new Map<BuildVariant, Promise<string>>();
+/** Builds run one at a time: the variant travels in process.env while vite.config.ts loads. */
+let queue: Promise<unknown> = Promise.resolve();
+
+export function buildAppOnce(variant: BuildVariant = 'shell'): Promise<string> {
+  let p = built.get(variant);
+  if (!p) {
+    p = queue.then(() => buildVariant(variant));
+    queue = p.catch(() => undefined);
+    built.set(variant, p);
+  }
+  return p;
+}
+
+async function buildVariant(variant: BuildVariant): Promise<string> {
+  const sources = sourcesHash().slice(0, 16);
+  const hash = `${sources}${variant === 'shell' ? '' : `-${variant}`}`;
+  const dir = join(E2E_OUT_DIR, hash);
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  mkdirSync(E2E_OUT_DIR, { recursive: true });
+  const tmp = join(E2E_OUT_DIR, `${hash}.tmp-${process.pid}`);
+  const previous = process.env['SW_SHELL'];
+  process.env['SW_SHELL'] = variant === 'shell' ? 'on' : 'off';
+  try {
     await build({
       root: ROOT,
       configFile: resolve(ROOT, 'vite.config.ts'),
       logLevel: 'warn',
       build: { outDir: tmp, emptyOutDir: true },
     });
-    // Another process may have finished the same build first: keep theirs.
-    if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true });
-    else renameSync(tmp, dir);
-    for (const e of readdirSync(E2E_OUT_DIR)) {
-      const p = join(E2E_OUT_DIR, e);
-      if (e !== hash && Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { recursive: true, force: true });
-    }
-    return dir;
-  })();
-  return built;
+  } finally {
+    if (previous === undefined) delete process.env['SW_SHELL'];
+    else process.env['SW_SHELL'] = previous;
+  }
+  // Another process may have finished the same build first: keep theirs.
+  if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true });
+  else renameSync(tmp, dir);
+  for (const e of readdirSync(E2E_OUT_DIR)) {
+    const p = join(E2E_OUT_DIR, e);
+    if (!e.startsWith(sources) && Date.now() - statSync(p).mtimeMs > STALE_MS) rmSync(p, { recursive: true, force: true });
+  }
+  return dir;
 }

@@ -1,9 +1,10 @@
 /**
  * The whole stack for one test file: the real IdP and Todo API on free ports with short
  * lifetimes, the built app served by `vite preview` with the headers and /config.json a static
- * host serves, and (optionally) the inspecting proxy that the browser sends everything through.
+ * host serves (or deployed onto nginx with the generated files), and (optionally) the inspecting
+ * proxy that the browser sends everything through.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preview, type Plugin, type PreviewServer } from 'vite';
@@ -13,6 +14,7 @@ import { originsFor, type StackOrigins } from '../../stack/ports.ts';
 import { startIdp } from '../../stack/idp/server.ts';
 import { startApi } from '../../stack/api/server.ts';
 import { buildAppOnce, ROOT } from './app-build.ts';
+import { deploy, deploymentDir, startNginx, type Deployment, type RunningNginx } from './nginx.ts';
 import { startInspectingProxy, type InspectingProxy } from './proxy.ts';
 
 export interface StackOptions {
@@ -46,8 +48,18 @@ export interface StackOptions {
    * attacker-iframe tests must show what holds without the app's own frame-src.
    */
   readonly relaxFrameSrc?: boolean;
+  /*
+   * Either relax* option serves a build without the offline shell: a shell document gets its
+   * headers from the SW (policy module and config), which no server-side relaxation reaches.
+   */
   /** Build and serve the app (default true; the harness self-test runs without it). */
   readonly app?: boolean;
+  /**
+   * `nginx`: deploy dist/ as README "Deploying" says (config.json, `npm run headers`) and serve
+   * it with Debian nginx and the generated server block. Default `vite-preview`. The relax* and
+   * apiOverride options are for vite-preview only.
+   */
+  readonly host?: 'vite-preview' | 'nginx';
   /** Serve the app without its security headers (CSP, COOP), as a misconfigured static host would. */
   readonly withoutSecurityHeaders?: boolean;
   /** The IdP keeps sessions and grants in a file, so `idp.stop()` + `idp.start()` is a restart, not a wipe. */
@@ -87,6 +99,8 @@ export interface Stack {
   readonly idp: Restartable;
   /** Absent with `apiOverride`. */
   readonly api: Restartable | undefined;
+  /** With `host: 'nginx'`: the running server (stop/start it to cut the app's origin) and its files. */
+  readonly nginx: (RunningNginx & { readonly deployment: Deployment }) | undefined;
   close(): Promise<void>;
 }
 
@@ -148,7 +162,7 @@ function configOverride(o: StackOrigins, change: { pathPrefix?: string; dpop?: b
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const serveApp = opts.app ?? true;
-  const distDir = serveApp ? await buildAppOnce() : undefined;
+  const distDir = serveApp ? await buildAppOnce(opts.relaxConnectSrc || opts.relaxFrameSrc ? 'no-shell' : 'shell') : undefined;
   const base = originsFor({ idp: await freePort(), api: await freePort(), app: await freePort() });
   const appHost = opts.appHost ?? 'localhost';
   const apiUrl = opts.apiOverride ? new URL(opts.apiOverride.origin) : undefined;
@@ -197,7 +211,18 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         );
     await api?.start();
     if (api) closers.push(() => api.close());
-    if (distDir !== undefined) {
+    let nginx: Stack['nginx'];
+    if (distDir !== undefined && opts.host === 'nginx') {
+      if (opts.apiOverride || opts.relaxConnectSrc || opts.relaxFrameSrc || opts.dpop || appHost !== 'localhost') {
+        throw new Error('host nginx serves the generated headers as they are: no apiOverride, relax*, dpop or appHost');
+      }
+      const work = deploymentDir();
+      closers.push(async () => rmSync(work, { recursive: true, force: true }));
+      const deployment = deploy(distDir, runtimeConfig(origins), work);
+      const server = await startNginx(deployment, origins.appPort);
+      closers.push(() => server.close());
+      nginx = { ...server, deployment };
+    } else if (distDir !== undefined) {
       const app: PreviewServer = await preview({
       root: ROOT,
       configFile: false,
@@ -215,7 +240,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     }
     const proxy = opts.proxy ? await startInspectingProxy({ issuer: origins.issuer }) : undefined;
     if (proxy) closers.push(() => proxy.close());
-    return { origins, proxy, idp, api, close };
+    return { origins, proxy, idp, api, nginx, close };
   } catch (err) {
     await close();
     throw err;
