@@ -28,6 +28,7 @@
 
 import { SwError, type ConfigErrorCode } from './errors.ts';
 import { setDebugLogging } from './log.ts';
+import { SW_ROUTES } from './owns.ts';
 
 export interface ApiEntry {
   readonly origin: string;
@@ -128,6 +129,11 @@ export function validateConfig(raw: unknown, swOrigin: string): VaultConfig {
   if (issuerUrl.search !== '') throw invalid('issuer', 'issuer must not carry a query');
   const clientId = str(r, 'clientId');
   const redirectUri = sameOriginUri(r, 'redirectUri', swOrigin);
+  // The SW answers exactly this navigation (owns.ts): a redirect URI elsewhere would land on a
+  // page that shows the code to page script instead.
+  if (new URL(redirectUri).pathname !== SW_ROUTES.callback || new URL(redirectUri).search !== '') {
+    throw invalid('redirectUri', `redirectUri must be ${swOrigin}${SW_ROUTES.callback}`);
+  }
   const postLogoutRedirectUri = sameOriginUri(r, 'postLogoutRedirectUri', swOrigin);
   const scope = str(r, 'scope');
   if (!scope.split(' ').includes('openid')) throw invalid('scope', 'scope must include openid');

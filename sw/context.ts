@@ -25,6 +25,8 @@ export interface Ctx {
   readonly oidc: () => Promise<Oidc>;
   /** The issuer's JWKS as a jose key resolver (remote in the SW, local in tests). */
   readonly keys: () => Promise<JWTVerifyGetKey>;
+  /** Once the config is known: the origins cross-origin script requests are owned for (owns.ts). */
+  readonly ownedOrigins: () => ReadonlySet<string> | undefined;
   /** What is wrong with the headers the app's documents are served with (deployment-check.ts). */
   readonly deployment: () => Promise<DeploymentProblem[]>;
   readonly session: Session;

@@ -4,14 +4,15 @@
  * timer is armed, recovery timers are cleared once it is over.
  */
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
-import { configLoader } from './config.ts';
+import { configLoader, type VaultConfig } from './config.ts';
+import { idpOrigins } from './handlers/idp-guard.ts';
 import { connectivity } from './connectivity.ts';
 import type { Ctx } from './context.ts';
 import { deploymentCheck } from './deployment-check.ts';
 import { DpopState } from './dpop-state.ts';
 import type { HintStore } from './hint-store.ts';
 import { errorSummary, logger } from './log.ts';
-import { oidcLoader } from './oidc.ts';
+import { oidcLoader, type Discovery } from './oidc.ts';
 import type { Broadcast } from './protocol.ts';
 import { randomToken } from './random.ts';
 import { Recovery } from './recovery.ts';
@@ -40,8 +41,23 @@ export interface ContextDeps {
 const log = logger('context');
 
 export function createContext(d: ContextDeps): Ctx {
-  const config = configLoader(d.origin, d.fetch);
-  const oidc = oidcLoader({ config, backend: d.pending, now: d.now });
+  // What the fetch listener may leave alone once known: every origin but the IdP's and the APIs'.
+  let owned: Set<string> | undefined;
+  const own = (c: VaultConfig, discovery?: Discovery): void => {
+    owned = new Set([...idpOrigins(c.issuer, discovery), ...c.apis.map((a) => a.origin)]);
+  };
+  const loadConfig = configLoader(d.origin, d.fetch);
+  const config = () =>
+    loadConfig().then((c) => {
+      if (owned === undefined) own(c);
+      return c;
+    });
+  const loadOidc = oidcLoader({ config, backend: d.pending, now: d.now });
+  const oidc = () =>
+    loadOidc().then((o) => {
+      own(o.config, o.discovery);
+      return o;
+    });
   let jwks: JWTVerifyGetKey | undefined;
   const keys =
     d.keys ??
@@ -69,6 +85,7 @@ export function createContext(d: ContextDeps): Ctx {
     config,
     oidc,
     keys,
+    ownedOrigins: () => owned,
     deployment: deploymentCheck(d.origin, d.fetch),
     session,
     dpop,

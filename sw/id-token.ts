@@ -31,7 +31,6 @@ export interface IdTokenExpectations {
 }
 
 export interface VerifiedIdToken {
-  readonly claims: JWTPayload;
   readonly profile: UserProfile;
 }
 
@@ -43,6 +42,7 @@ export async function verifyIdToken(token: string, keys: JWTVerifyGetKey, x: IdT
       issuer: x.issuer,
       audience: x.clientId,
       algorithms: [...x.algorithms],
+      // Seconds: browsers' clocks drift, and a user should not be refused over half a minute.
       clockTolerance: 30,
       currentDate: new Date(x.now()),
       requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
@@ -61,5 +61,5 @@ export async function verifyIdToken(token: string, keys: JWTVerifyGetKey, x: IdT
   const profile: { -readonly [K in keyof UserProfile]: UserProfile[K] } = { sub };
   if (typeof payload['name'] === 'string') profile.name = payload['name'];
   if (typeof payload['email'] === 'string') profile.email = payload['email'];
-  return { claims: payload, profile };
+  return { profile };
 }

@@ -51,7 +51,12 @@ export function routeTable(shellFiles: readonly string[]): RouteTable {
   };
 }
 
-export function owns(request: RequestFacts, swOrigin: string, table: RouteTable): OwnedKind | null {
+/**
+ * `crossOrigin`: once the config is known, the origins cross-origin script requests are owned
+ * for (the IdP's and the allow-list's: sw/create-context.ts); before that, all of them, since an
+ * API call the SW misses goes out without its token.
+ */
+export function owns(request: RequestFacts, swOrigin: string, table: RouteTable, crossOrigin?: ReadonlySet<string>): OwnedKind | null {
   let url: URL;
   try {
     url = new URL(request.url);
@@ -65,8 +70,8 @@ export function owns(request: RequestFacts, swOrigin: string, table: RouteTable)
     if ((navigate && table.appRoutes.includes(url.pathname)) || table.shellFiles.includes(url.pathname)) return 'shell';
     return null;
   }
-  if (request.mode === 'navigate') return null;
-  return request.destination === '' ? 'cross-origin-script' : null;
+  if (request.mode === 'navigate' || request.destination !== '') return null;
+  return crossOrigin === undefined || crossOrigin.has(url.origin) ? 'cross-origin-script' : null;
 }
 
 /** The subset of the Static Routing API's `RouterCondition` used here (lib.dom has no types yet). */

@@ -29,6 +29,8 @@ const ctx = createContext({
   refreshTimer: true,
 });
 const ops = { claim: () => self.clients.claim(), skipWaiting: () => self.skipWaiting() };
+// Known config narrows what the fetch listener owns; a failure is retried on first use.
+void ctx.config().catch(() => undefined);
 const shell = new Shell(parseManifest(MANIFEST_PLACEHOLDER), {
   origin: self.location.origin,
   caches: self.caches,
@@ -55,7 +57,7 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('fetch', (event) => {
-  const kind = owns(event.request, self.location.origin, routes);
+  const kind = owns(event.request, self.location.origin, routes, ctx.ownedOrigins());
   if (kind === 'shell') event.respondWith(shell.respond(event.request));
   else if (kind) event.respondWith(handle(event.request, kind, ctx));
 });

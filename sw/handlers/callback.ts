@@ -59,7 +59,7 @@ async function complete(request: Request, ctx: CallbackCtx): Promise<Outcome> {
   try {
     oidc = await ctx.oidc();
   } catch (e) {
-    return { ok: false, code: e instanceof ConfigError ? 'config_invalid' : 'idp_unreachable' };
+    return { ok: false, code: e instanceof ConfigError && e.code === 'config_invalid' ? 'config_invalid' : 'idp_unreachable' };
   }
   // RFC 9207 §2.4: compare exactly; a missing iss is only tolerated when not advertised.
   const issOk = p.iss !== null ? p.iss === oidc.config.issuer : oidc.discovery.authorization_response_iss_parameter_supported !== true;

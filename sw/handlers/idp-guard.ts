@@ -8,6 +8,7 @@
 import type { Ctx } from '../context.ts';
 import { matchApi } from '../allow-list.ts';
 import type { Discovery } from '../oidc.ts';
+import { errorSummary, logger } from '../log.ts';
 import { jsonError } from '../responses.ts';
 import { after, type Timer } from '../timers.ts';
 import { handleApi } from './api.ts';
@@ -16,6 +17,8 @@ type GuardCtx = Pick<Ctx, 'config' | 'oidc'> & Parameters<typeof handleApi>[1];
 
 /** Before this instance has discovery, a request to another origin waits this long for it. */
 const DISCOVERY_WAIT_MS = 3_000;
+
+const log = logger('idp-guard');
 
 export function idpOrigins(issuer: string, d: Discovery | undefined): Set<string> {
   const origins = new Set([new URL(issuer).origin]);
@@ -40,9 +43,11 @@ export async function handleCrossOrigin(request: Request, ctx: GuardCtx): Promis
   let config;
   try {
     config = await ctx.config();
-  } catch {
-    // Without config we cannot tell the IdP or the API from anything else: fail closed.
-    return jsonError('config_invalid', 'the service worker has no valid configuration');
+  } catch (e) {
+    // Without config no session exists (nothing to add or protect) and nothing tells the IdP or
+    // the API from any other site: the request goes as the page made it.
+    log.debug('no config: passed through', { error: errorSummary(e) });
+    return ctx.fetch(request);
   }
   const url = new URL(request.url);
   const refuse = () => jsonError('idp_request_refused', 'page scripts may not call the identity provider');

@@ -15,6 +15,8 @@ import { logger } from '../log.ts';
 import { randomToken } from '../random.ts';
 import { safeReturnTo } from '../return-to.ts';
 import { commitment, stateParam, type SigninData, type SigninMode } from '../signin-state.ts';
+import { SW_ROUTES } from '../owns.ts';
+import type { AuthErrorCode } from '../protocol.ts';
 import { authErrorRedirect, redirect } from '../responses.ts';
 
 type LoginCtx = Pick<Ctx, 'origin' | 'instanceId' | 'oidc' | 'session' | 'recovery' | 'deployment' | 'dpop'>;
@@ -37,20 +39,21 @@ export async function handleLogin(request: Request, ctx: LoginCtx): Promise<Resp
   if (request.method !== 'GET') return authErrorRedirect('bad_callback', ctx.origin);
   const mode = modeOf(url.searchParams);
   const silent = mode !== 'interactive';
+  // The hidden iframe always ends on the SW's own page: the app's pages refuse to be framed.
+  const refused = (code: AuthErrorCode) => (mode === 'silent' ? redirect(SW_ROUTES.silentDone, ctx.origin) : authErrorRedirect(code, ctx.origin));
   // A check that could not run (offline) blocks nothing: the IdP is out of reach then anyway.
   const problems = await ctx.deployment().catch(() => []);
   if (problems.length > 0) {
     log.debug('sign-in refused: the app is served without its security headers', { problems: problems.join(',') });
     if (silent) ctx.recovery.failed(mode, 'insecure_deployment');
-    return authErrorRedirect('insecure_deployment', ctx.origin);
+    return refused('insecure_deployment');
   }
   let oidc;
   try {
     oidc = await ctx.oidc();
   } catch (e) {
-    if (e instanceof ConfigError) return authErrorRedirect('config_invalid', ctx.origin);
     if (silent) ctx.recovery.unreachable();
-    return authErrorRedirect('idp_unreachable', ctx.origin);
+    return refused(e instanceof ConfigError && e.code === 'config_invalid' ? 'config_invalid' : 'idp_unreachable');
   }
   const data: SigninData = {
     returnTo: safeReturnTo(url.searchParams.get('returnTo')),

@@ -124,7 +124,8 @@ async function main(): Promise<boolean> {
         return r;
       });
       step(`requests the SW does not own: ${SETTINGS.samples} same-origin static fetches per side`);
-      const staticSpec = { url: `${o.appOrigin}/app.css`, cache: 'no-store' } as const;
+      // A same-origin file the SW does not own (the shell's files, app.css among them, it owns).
+      const staticSpec = { url: `${o.appOrigin}/config.json`, cache: 'no-store' } as const;
       unowned = await attempt(() => compareInterleaved({ page: p.controlled, spec: staticSpec }, { page: p.plain, spec: staticSpec }, opts));
       step(`loads users feel: first visit, repeat visit, sign-in round trip, ${SETTINGS.loadRuns} runs each`);
       loads = await attempt(() => measureLoads({ cdp, o, signedInCtx: p.ctxA, todos: SEED_TODOS.length, runs: SETTINGS.loadRuns }));
@@ -164,7 +165,7 @@ async function main(): Promise<boolean> {
       sizes,
       peerSizes: { ours: peerSizes.ours, peers: peerSizes.peers },
       apiCalls: { url: apiTodos, sides: api, axaSetUp: axa.ok ? 'ok' : axa },
-      unownedStatic: { url: '/app.css', cache: 'no-store', outcome: unowned },
+      unownedStatic: { url: '/config.json', cache: 'no-store', outcome: unowned },
       loads,
       apiLoad,
       singleFlight: single.outcome,

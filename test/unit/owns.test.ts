@@ -99,3 +99,11 @@ test('routerRules(): every path pattern is escaped (no regexp groups, no named g
   const patterns = JSON.stringify(routerRules(table));
   assert.ok(patterns.includes('/assets/index-Cq\\\\(1\\\\).css'), patterns);
 });
+
+test('issue 11: once the config is known, only script requests to the IdP and API origins are owned', () => {
+  const known = new Set(['http://localhost:4000', 'http://localhost:4001']);
+  assert.equal(owns(req('http://localhost:4001/todos', 'cors', ''), SW, table, known), 'cross-origin-script');
+  assert.equal(owns(req('http://localhost:4000/token', 'cors', ''), SW, table, known), 'cross-origin-script');
+  assert.equal(owns(req('https://cdn.example/lib.json', 'cors', ''), SW, table, known), null, 'a third party is left alone');
+  assert.equal(owns(req('https://cdn.example/lib.json', 'cors', ''), SW, table), 'cross-origin-script', 'before the config is known, all are owned');
+});
