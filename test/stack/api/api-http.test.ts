@@ -172,7 +172,7 @@ describe('B6: CORS', () => {
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('access-control-allow-origin'), APP_ORIGIN);
     assert.equal(res.headers.get('access-control-allow-methods'), 'GET, POST, PATCH, DELETE');
-    assert.equal(res.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, DPoP');
+    assert.equal(res.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, DPoP, If-Match, Idempotency-Key');
     assert.equal(res.headers.get('access-control-max-age'), '600');
     assert.match(res.headers.get('vary') ?? '', /Origin/);
     assert.equal(res.headers.get('access-control-allow-credentials'), null);
@@ -187,11 +187,11 @@ describe('B6: CORS', () => {
     });
   }
 
-  it('B6: a 401 for the app origin carries CORS headers and exposes WWW-Authenticate and DPoP-Nonce', async () => {
+  it('B6: a 401 for the app origin carries CORS headers and exposes WWW-Authenticate, DPoP-Nonce and ETag', async () => {
     const res = await fetch(`${api.origin}/todos`, { headers: { Origin: APP_ORIGIN } });
     assert.equal(res.status, 401);
     assert.equal(res.headers.get('access-control-allow-origin'), APP_ORIGIN);
-    assert.equal(res.headers.get('access-control-expose-headers'), 'WWW-Authenticate, DPoP-Nonce');
+    assert.equal(res.headers.get('access-control-expose-headers'), 'WWW-Authenticate, DPoP-Nonce, ETag');
     assert.match(res.headers.get('vary') ?? '', /Origin/);
   });
 
