@@ -25,6 +25,16 @@ export function todo(title: string, extra: Partial<TodoView> = {}): TodoView {
   return { id: `t${++n}`, title, completed: false, createdAt: at, updatedAt: at, saving: false, ...extra };
 }
 
+/** Deletes an IndexedDB database (the outbox between tests); its connections close on `versionchange`. */
+export function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    // `blocked` only means a connection is still finishing a transaction: the delete waits for it.
+  });
+}
+
 export const ALICE: SessionSnapshot = {
   status: 'signed-in',
   user: { sub: 'alice-sub', name: 'Alice Example', email: 'alice@example.test' },
