@@ -73,16 +73,15 @@ async function queue(s: Stores, sub: string): Promise<OutboxEntry[]> {
 function apply(s: Stores, plan: Plan, now: number): void {
   for (const seq of plan.del) s.entries.delete(seq);
   for (const e of plan.put) s.entries.put(e);
-  if (plan.own) s.own.put(plan.own);
-  if (plan.own) {
-    const stale = IDBKeyRange.upperBound(now - OWN_TTL_MS);
-    s.own.index('at').openCursor(stale).onsuccess = function () {
-      const c = this.result;
-      if (!c) return;
-      c.delete();
-      c.continue();
-    };
-  }
+  if (!plan.own) return;
+  s.own.put(plan.own);
+  // Prune while writing anyway: one record per todo changed in the last minutes.
+  s.own.index('at').openCursor(IDBKeyRange.upperBound(now - OWN_TTL_MS)).onsuccess = function () {
+    const c = this.result;
+    if (!c) return;
+    c.delete();
+    c.continue();
+  };
 }
 
 export function openOutbox(name = OUTBOX_DB, now: () => number = Date.now): OutboxStore {

@@ -1,7 +1,7 @@
 /**
  * One signed-in user's todo list. Every change goes to the outbox first and shows at once,
  * marked as not saved yet; the sender delivers it when it can (issue 9 items 3-6). The list the
- * API gave is kept apart from the queued changes, and the screen is both merged (todo-view.ts).
+ * API gave is kept apart from the queued changes; the screen shows the two merged (todo-view.ts).
  */
 import { Backoff } from './backoff.ts';
 import type { OutboxOp } from './outbox-plan.ts';

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { DemoUsername } from '../harness/browser.ts';
 import { eventually } from '../harness/fixture.ts';
 import { apiAsUser } from './api-as-user.ts';
 import { useUiStack } from './ui-fixture.ts';
@@ -31,16 +32,21 @@ describe('issue 9: tabs, conflicts and Undo', () => {
     await one.checkbox('Call the plumber', true).waitFor({ timeout: 1_000 });
   });
 
-  test('a stale If-Match (changed on another device meanwhile): the conflict is shown with both versions; Keep mine', async () => {
+  /** The page shows "Milk" at version 1; then another device of the same user changes it. */
+  async function changedElsewhere(user: DemoUsername, change: { title?: string; completed?: boolean }) {
     const app = await fx.open();
     await app.open();
-    await app.signIn('alice');
+    await app.signIn(user);
     await app.add('Milk');
-
-    const elsewhere = await apiAsUser(fx.stack.origins, 'alice');
+    const elsewhere = await apiAsUser(fx.stack.origins, user);
     const milk = (await elsewhere.list()).find((t) => t.title === 'Milk');
     assert.ok(milk);
-    await elsewhere.patch(milk.id, { title: 'Oat milk' });
+    await elsewhere.patch(milk.id, change);
+    return { app, elsewhere, milk };
+  }
+
+  test('a stale If-Match (changed on another device meanwhile): the conflict is shown with both versions; Keep mine', async () => {
+    const { app, elsewhere, milk } = await changedElsewhere('alice', { title: 'Oat milk' });
 
     // This page still shows version 1: ticking it off sends If-Match "1".
     await app.checkbox('Milk').check();
@@ -58,14 +64,7 @@ describe('issue 9: tabs, conflicts and Undo', () => {
   });
 
   test('a stale If-Match: Keep theirs drops mine and nothing is sent', async () => {
-    const app = await fx.open();
-    await app.open();
-    await app.signIn('bob');
-    await app.add('Milk');
-    const elsewhere = await apiAsUser(fx.stack.origins, 'bob');
-    const milk = (await elsewhere.list()).find((t) => t.title === 'Milk');
-    assert.ok(milk);
-    await elsewhere.patch(milk.id, { completed: true });
+    const { app, elsewhere, milk } = await changedElsewhere('bob', { completed: true });
 
     await app.editButton('Milk').click();
     await app.renameBox('Milk').fill('Soy milk');
