@@ -167,12 +167,12 @@ describe('B6: CORS', () => {
       headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type, dpop' },
     });
 
-  it('B6: preflight from the app origin: exact origin, methods, Authorization + DPoP, Max-Age', async () => {
+  it('B6: preflight from the app origin: exact origin, methods, Authorization + DPoP + write headers, Max-Age', async () => {
     const res = await preflight(APP_ORIGIN);
     assert.equal(res.status, 204);
     assert.equal(res.headers.get('access-control-allow-origin'), APP_ORIGIN);
     assert.equal(res.headers.get('access-control-allow-methods'), 'GET, POST, PATCH, DELETE');
-    assert.equal(res.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, DPoP, If-Match, Idempotency-Key');
+    assert.equal(res.headers.get('access-control-allow-headers'), 'Authorization, Content-Type, DPoP, Idempotency-Key, If-Match');
     assert.equal(res.headers.get('access-control-max-age'), '600');
     assert.match(res.headers.get('vary') ?? '', /Origin/);
     assert.equal(res.headers.get('access-control-allow-credentials'), null);

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const CORS_ALLOWED_METHODS = 'GET, POST, PATCH, DELETE';
-// `*` would not cover Authorization (Fetch spec); DPoP is listed now so the later DPoP issue (B7)
-// needs no CORS change. The page's outbox sends If-Match and Idempotency-Key (issue 9).
-export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP, If-Match, Idempotency-Key';
+// Listed one by one: `*` would not cover Authorization (Fetch spec). DPoP carries the proof (B7);
+// Idempotency-Key and If-Match make retried and conditional writes safe (issue 9).
+export const CORS_ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP, Idempotency-Key, If-Match';
 // The SPA must read the challenge (RFC 6750 §3), the DPoP nonce (RFC 9449 §8) and a todo's ETag.
 export const CORS_EXPOSED_HEADERS = 'WWW-Authenticate, DPoP-Nonce, ETag';
 // Ten minutes: Chromium caps preflight caching at 2 hours; short enough that a policy change lands soon.
