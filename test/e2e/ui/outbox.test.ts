@@ -83,4 +83,29 @@ describe('issue 9: changes made while the Todo API is down', () => {
     const stored = await (await apiAsUser(fx.stack.origins, 'bob')).list();
     assert.deepEqual(stored.map((t) => t.title), ['Book the dentist']);
   });
+
+  test('an answer lost after the API applied the add: the retry carries the same Idempotency-Key, one todo', async () => {
+    const app = await fx.open();
+    await app.open();
+    await app.signIn('alice');
+    // The SW's request reaches the API (the todo is created), then the connection drops before
+    // the answer: to the page, the add failed in a way that may or may not have happened.
+    const keys: (string | undefined)[] = [];
+    await app.page.context().route(`${fx.stack.origins.apiOrigin}/todos`, async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (keys.length > 1) return route.fallback();
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await app.newTodo.fill('Pay the rent');
+    await app.newTodo.press('Enter');
+    await app.settled('Pay the rent');
+
+    assert.equal(keys.length, 2, 'sent, then sent again');
+    assert.ok(keys[0] && keys[0] === keys[1], `one key for both: ${keys.join(', ')}`);
+    const stored = (await (await apiAsUser(fx.stack.origins, 'alice')).list()).filter((t) => t.title === 'Pay the rent');
+    assert.equal(stored.length, 1, 'created once');
+    assert.equal(stored[0]?.version, 1);
+  });
 });
