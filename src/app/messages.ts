@@ -1,6 +1,11 @@
+/**
+ * The app's longer sentences, loaded on demand (issue 10 item 6): the first screen needs none.
+ * Every code a person can meet has a sentence that needs no knowledge of OAuth or HTTP.
+ */
 import type { AuthErrorCode } from '../../sw/protocol.ts';
+import { SESSION_EXPIRED_TEXT } from './screen.ts';
 import type { TodoApiErrorCode } from './todo-api.ts';
-import type { TodoOp } from './todos-controller.ts';
+import type { NoticeCode, TodoOp } from './todos-state.ts';
 import type { VaultStatus } from './vault-port.ts';
 
 /** Every `auth_error` the callback can leave, as a sentence a person who never heard of OAuth understands. */
@@ -31,36 +36,48 @@ export const UNAVAILABLE_TEXT: Record<Unavailable, string> = {
   failed: 'The app could not start its secure sign-in helper. Reloading the page usually fixes this.',
 };
 
-/** Why the list could not load (banner text next to Retry). */
+/** Why the list could not load (banner text next to Retry; the app also retries by itself). */
 export const LOAD_ERROR_TEXT: Record<TodoApiErrorCode, string> = {
-  unauthorized: 'Your session has expired. Sign in again to pick up where you left off.',
+  unauthorized: SESSION_EXPIRED_TEXT,
   forbidden: 'Your sign-in does not allow reading todos.',
-  'not-found': 'The todo service could not find your list. Try again in a moment.',
-  invalid: 'The todo service refused the request. Try again in a moment.',
-  server: 'The todo service had a problem. Try again in a moment.',
-  unreachable: 'The todo service cannot be reached right now. Check your connection, then try again.',
+  'not-found': 'The todo service could not find your list. The app keeps trying.',
+  conflict: 'The todo service refused the request. The app keeps trying.',
+  invalid: 'The todo service refused the request. The app keeps trying.',
+  server: 'The todo service had a problem. The app keeps trying.',
+  reconnecting: 'Reconnecting your session. Your todos will load as soon as it is back.',
+  unreachable: 'The todo service is not answering. Your todos will load as soon as it is back.',
   offline: 'You are offline. Your todos will load when the connection is back.',
-  'bad-response': 'The todo service sent an answer this app does not understand. Try again in a moment.',
+  'bad-response': 'The todo service sent an answer this app does not understand. The app keeps trying.',
   config: 'This app is not set up correctly: its configuration could not be loaded.',
 };
 
-const WHY: Record<TodoApiErrorCode, string> = {
-  unauthorized: 'your session has expired',
-  forbidden: 'your sign-in only allows viewing',
-  'not-found': 'it was deleted elsewhere',
+const WHY: Record<Exclude<NoticeCode, 'not-found' | 'too-late'>, string> = {
   invalid: 'the todo service refused it',
-  server: 'the todo service had a problem',
-  unreachable: 'the todo service cannot be reached',
-  offline: 'you are offline',
-  'bad-response': 'the todo service sent a garbled answer',
-  config: 'the app is not set up correctly',
+  forbidden: 'your sign-in only allows viewing',
+  storage: 'this browser would not let the app keep the change',
 };
 
 const VERB: Record<TodoOp, string> = { add: 'add', toggle: 'update', edit: 'rename', delete: 'delete' };
 
-/** "Could not add “Buy milk”: you are offline. Nothing was changed." */
-export function noticeText(op: TodoOp, title: string, code: TodoApiErrorCode): string {
-  const why = WHY[code];
-  const tail = code === 'not-found' ? '' : ' Nothing was changed.';
-  return `Could not ${VERB[op]} “${title}”: ${why}.${tail}`;
+/** "Could not rename “Buy milk”: it was deleted elsewhere." */
+export function noticeText(op: TodoOp, title: string, code: NoticeCode): string {
+  const t = `“${title}”`;
+  if (code === 'too-late') return `Too late to undo: ${t} is already deleted.`;
+  if (code === 'not-found') return op === 'delete' ? `${t} had already been deleted elsewhere.` : `Could not ${VERB[op]} ${t}: it was deleted elsewhere.`;
+  return `Could not ${VERB[op]} ${t}: ${WHY[code]}. Nothing was changed.`;
 }
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many.replace('#', String(n)));
+
+/** The queue is waiting (API down, an error): what is kept, and that it goes by itself. */
+export const waitingText = (n: number): string =>
+  plural(n, '1 change is not saved yet. It is kept on this device and will sync by itself.', '# changes are not saved yet. They are kept on this device and will sync by themselves.');
+
+export const conflictText = (titles: readonly string[]): string =>
+  titles.length === 1
+    ? `“${titles[0]}” was changed somewhere else before your change was saved. Choose which version to keep.`
+    : `${titles.length} todos were changed somewhere else before your changes were saved. Choose which versions to keep.`;
+
+/** Under "Your todos could not be loaded", when changes made here wait in the outbox. */
+export const queuedOnFailText = (n: number): string =>
+  plural(n, 'Your 1 change made here is kept and will sync by itself.', 'Your # changes made here are kept and will sync by themselves.');

@@ -10,6 +10,11 @@ export interface Todo {
   readonly completed: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * 1 on create, +1 per change (the API's `ETag`). Absent only from an API that does not version
+   * todos: writes to such a todo go without `If-Match`, i.e. unconditionally.
+   */
+  readonly version?: number;
 }
 
 export interface TodoPatch {
@@ -17,20 +22,32 @@ export interface TodoPatch {
   readonly completed?: boolean;
 }
 
+/** How a write is sent: the outbox gives every change one key for all its retries. */
+export interface WriteOptions {
+  /** `Idempotency-Key`: a replay with the same key returns the first result instead of applying it again. */
+  readonly idempotencyKey?: string;
+  /** `If-Match` with this version: a todo changed since then answers 412 (`conflict`). Omitted: unconditional. */
+  readonly ifMatch?: number;
+  /** Aborts the request (a timeout): the failure is then `unreachable`, as for any lost answer. */
+  readonly signal?: AbortSignal;
+}
+
 /** What components and controllers depend on; tests implement it with small fakes. */
 export interface TodoApi {
   list(): Promise<Todo[]>;
-  create(title: string): Promise<Todo>;
-  update(id: string, patch: TodoPatch): Promise<Todo>;
-  remove(id: string): Promise<void>;
+  create(title: string, opts?: WriteOptions): Promise<Todo>;
+  update(id: string, patch: TodoPatch, opts?: WriteOptions): Promise<Todo>;
+  remove(id: string, opts?: WriteOptions): Promise<void>;
 }
 
 export type TodoApiErrorCode =
   | 'unauthorized' // 401 reached the page: the SW already tried refresh + replay, the session is gone
   | 'forbidden' // 403 (insufficient_scope): the token lacks todos:write, the app turns read-only
   | 'not-found' // 404: the todo is gone (deleted in another tab)
+  | 'conflict' // 412: changed elsewhere since the `If-Match` version; `current` holds it now
   | 'invalid' // 400/409/413/415: the API refused the input
   | 'server' // 5xx or any other unexpected status
+  | 'reconnecting' // the SW answered for the API: no usable token until the IdP or network is back (retry)
   | 'unreachable' // the request failed at the network level while the browser says it is online
   | 'offline' // the request failed and navigator.onLine is false
   | 'bad-response' // the body is not the JSON the contract promises (malformed, wrong shape, too big)
@@ -41,13 +58,20 @@ export class TodoApiError extends Error {
   readonly status: number | undefined;
   /** The API's own `error` field (e.g. `todo_limit_reached`), when it sent one. */
   readonly apiError: string | undefined;
+  /** With `conflict`: the todo as it is now on the server. */
+  readonly current: Todo | undefined;
 
-  constructor(code: TodoApiErrorCode, message: string, opts: { status?: number; apiError?: string; cause?: unknown } = {}) {
+  constructor(
+    code: TodoApiErrorCode,
+    message: string,
+    opts: { status?: number; apiError?: string; current?: Todo; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'TodoApiError';
     this.code = code;
     this.status = opts.status;
     this.apiError = opts.apiError;
+    this.current = opts.current;
   }
 }
 
@@ -75,7 +99,8 @@ function isTodo(v: unknown): v is Todo {
     typeof t['title'] === 'string' &&
     typeof t['completed'] === 'boolean' &&
     typeof t['createdAt'] === 'string' &&
-    typeof t['updatedAt'] === 'string'
+    typeof t['updatedAt'] === 'string' &&
+    (t['version'] === undefined || (Number.isSafeInteger(t['version']) && (t['version'] as number) >= 1))
   );
 }
 
@@ -83,6 +108,7 @@ function statusCode(status: number): TodoApiErrorCode {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';
+  if (status === 412) return 'conflict';
   if (status >= 400 && status < 500) return 'invalid';
   return 'server';
 }
@@ -116,7 +142,7 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const online = opts.isOnline ?? (() => navigator.onLine);
 
-  async function call(method: string, path: string, body?: unknown): Promise<Response> {
+  async function call(method: string, path: string, body?: unknown, w: WriteOptions = {}): Promise<Response> {
     let base: string;
     try {
       await opts.ready?.();
@@ -126,6 +152,8 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
     }
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (w.idempotencyKey !== undefined) headers['Idempotency-Key'] = w.idempotencyKey;
+    if (w.ifMatch !== undefined) headers['If-Match'] = `"${w.ifMatch}"`;
     let res: Response;
     try {
       res = await doFetch(base + path, {
@@ -134,15 +162,22 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
         credentials: 'omit',
         cache: 'no-store',
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(w.signal ? { signal: w.signal } : {}),
       });
     } catch (cause) {
       throw new TodoApiError(online() ? 'unreachable' : 'offline', 'network request failed', { cause });
     }
     if (!res.ok) {
       // The status already says what happened; an unreadable error body adds nothing.
-      const j = (await readJson(res).catch(() => null)) as { error?: unknown } | null;
+      const j = (await readJson(res).catch(() => null)) as { error?: unknown; code?: unknown; current?: unknown } | null;
       const apiError = typeof j?.error === 'string' ? j.error : undefined;
-      throw new TodoApiError(statusCode(res.status), `HTTP ${res.status}`, { status: res.status, apiError });
+      // The SW's own answer (sw/protocol.ts SwFetchError), not the API's.
+      const reconnecting = res.status === 503 && (j as { code?: unknown } | null)?.code === 'session_reconnecting';
+      const code = reconnecting ? 'reconnecting' : statusCode(res.status);
+      const current = isTodo(j?.current) ? j.current : undefined;
+      // A conflict is only useful with the other version to show; without it, it is a garbled answer.
+      if (code === 'conflict' && !current) throw new TodoApiError('bad-response', '412 without the current todo', { status: res.status, apiError });
+      throw new TodoApiError(code, `HTTP ${res.status}`, { status: res.status, apiError, ...(current ? { current } : {}) });
     }
     return res;
   }
@@ -151,10 +186,10 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
 
   return {
     list: async () => expectJson(await call('GET', '/todos'), (j) => Array.isArray(j) && j.every(isTodo)),
-    create: async (title) => expectJson(await call('POST', '/todos', { title }), isTodo),
-    update: async (id, patch) => expectJson(await call('PATCH', path(id), patch), isTodo),
-    remove: async (id) => {
-      await call('DELETE', path(id));
+    create: async (title, w) => expectJson(await call('POST', '/todos', { title }, w), isTodo),
+    update: async (id, patch, w) => expectJson(await call('PATCH', path(id), patch, w), isTodo),
+    remove: async (id, w) => {
+      await call('DELETE', path(id), undefined, w);
     },
   };
 }

@@ -2,19 +2,27 @@ import { html, nothing } from 'lit';
 import type { VaultStatus } from '../app/vault-port.ts';
 import { LightElement } from './light-element.ts';
 
-/** "4 min 05 s" */
-function span(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  const m = Math.floor(s / 60);
-  return m ? `${m} min ${String(s % 60).padStart(2, '0')} s` : `${s} s`;
+/** "just now", "5 minutes ago", "2 hours ago": what a person means by recently. */
+function ago(ms: number): string {
+  const min = Math.floor(Math.max(0, ms) / 60_000);
+  if (min < 1) return 'less than a minute ago';
+  if (min < 60) return min === 1 ? '1 minute ago' : `${min} minutes ago`;
+  const h = Math.floor(min / 60);
+  return h === 1 ? '1 hour ago' : `${h} hours ago`;
+}
+
+function allows(scopes: readonly string[]): string {
+  const write = scopes.includes('todos:write');
+  if (scopes.includes('todos:read')) return write ? 'See and change your todos' : 'Only see your todos';
+  return write ? 'Only change your todos' : 'Nothing with your todos';
 }
 
 const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
 
 /**
- * Collapsible developer view of the session: user, scopes, access-token expiry countdown, last
- * silent refresh, service-worker state. Only what the SW may tell the page (issue 3 item 8):
- * there is no token to show, and nothing here could hold one.
+ * "Session details", collapsed, for signed-in users only (issue 9): who is signed in, what the
+ * sign-in allows and that it renews itself, in plain words. Only what the SW may tell the page
+ * (issue 3 item 8): there is no token to show, and nothing here could hold one.
  */
 export class SessionPanel extends LightElement {
   static override properties = {
@@ -33,40 +41,24 @@ export class SessionPanel extends LightElement {
   }
 
   override render() {
+    const s = this.status;
+    if (s?.kind !== 'ready' || s.session.status !== 'signed-in') return nothing;
+    const { user, scopes, lastRefreshAt } = s.session;
     return html`<details class="session-panel" @toggle=${this.#onToggle}>
       <summary>Session details</summary>
-      <dl>${this.#rows()}</dl>
+      <dl>
+        ${row('Signed in as', html`${user.name ?? user.email ?? 'you'}${user.name && user.email ? html` (${user.email})` : nothing}`)}
+        ${row('This sign-in can', allows(scopes))}
+        ${row('Staying signed in', lastRefreshAt === null ? 'Renewed by itself when needed' : `Renewed by itself, last ${ago(this.now() - lastRefreshAt)}`)}
+        ${row('Where it is kept', 'In a protected part of the app in this browser (a service worker). The page itself never handles your sign-in.')}
+      </dl>
     </details>`;
   }
 
-  #rows() {
-    const s = this.status;
-    const SW = 'Service worker';
-    if (!s || s.kind === 'starting') return row(SW, 'starting');
-    if (s.kind === 'unavailable') return row(SW, `unavailable (${s.reason})`);
-    const session = s.session;
-    const recovering = session.status === 'recovering';
-    const head = [row(SW, recovering ? 'active, recovering the session' : 'active'), row('Worker instance', s.swInstanceId)];
-    if (session.status !== 'signed-in') return [...head, row('Session', recovering ? 'recovering' : `signed out (${session.reason})`)];
-    const now = this.now();
-    const left = session.accessTokenExpiresAt - now;
-    const u = session.user;
-    return [
-      ...head,
-      row('User', html`${u.name ?? u.sub}${u.email ? html` &lt;${u.email}&gt;` : nothing} <span class="muted">(sub ${u.sub})</span>`),
-      row('Scopes', session.scopes.length ? html`<ul class="scopes">${session.scopes.map((x) => html`<li>${x}</li>`)}</ul>` : 'none'),
-      row('Access token expires', left > 0 ? `in ${span(left)}` : `${span(left)} ago (renewed on next use)`),
-      row('Last silent refresh', session.lastRefreshAt === null ? 'none yet' : `${span(now - session.lastRefreshAt)} ago`),
-    ];
-  }
-
   #onToggle(e: Event) {
-    // Tick only while open: a closed panel costs nothing.
+    // Tick only while open, and only as often as the words can change.
     clearInterval(this.#timer);
-    if ((e.target as HTMLDetailsElement).open) {
-      this.#timer = setInterval(() => this.requestUpdate(), 1000);
-      this.requestUpdate();
-    }
+    if ((e.target as HTMLDetailsElement).open) this.#timer = setInterval(() => this.requestUpdate(), 30_000);
   }
 }
 customElements.define('session-panel', SessionPanel);

@@ -1,24 +1,33 @@
-import { html, type PropertyValues } from 'lit';
-import { loadDraft, saveDraft } from '../app/draft.ts';
-import { deriveScreen, type MainView } from '../app/screen.ts';
+import { html, nothing, type PropertyValues } from 'lit';
+import type { UserProfile } from '../../sw/protocol.ts';
+import { saveDraft } from '../app/draft.ts';
+import { deriveScreen, type MainView, type Texts } from '../app/screen.ts';
 import type { TodoApi } from '../app/todo-api.ts';
-import { IDLE, TodosController, type TodosSnapshot } from '../app/todos-controller.ts';
+import type { TodosController } from '../app/todos-controller.ts';
+import { IDLE, type TodosSnapshot } from '../app/todos-state.ts';
 import type { VaultPort, VaultStatus } from '../app/vault-port.ts';
 import { LightElement } from './light-element.ts';
-import type { NewTodoForm } from './new-todo-form.ts';
-import type { TodoList } from './todo-list.ts';
 import type { BannerActionDetail } from './status-banner.ts';
-import type { AddTodoDetail, DraftChangeDetail } from './new-todo-form.ts';
-import type { DeleteTodoDetail, EditTodoDetail, ToggleTodoDetail } from './todo-item.ts';
-import './new-todo-form.ts';
+import type { TodoBoard } from './todo-board.ts';
 import './session-bar.ts';
-import './session-panel.ts';
 import './status-banner.ts';
-import './todo-list.ts';
 
 /**
- * The app shell. Wiring only: the vault (injected) says where the session stands, the
- * TodosController owns the list, `deriveScreen` decides what is shown.
+ * What only a signed-in user's screen needs, loaded once a session is known, not before the
+ * first render (issue 10 item 6): the list, its elements, the outbox and its sender.
+ */
+const loadSignedIn = () => Promise.all([import('../signed-in.ts'), loadTexts()]);
+
+let texts: Promise<Texts> | undefined;
+const loadTexts = (): Promise<Texts> =>
+  (texts ??= import('../app/messages.ts').catch((e: unknown) => {
+    texts = undefined;
+    throw e;
+  }));
+
+/**
+ * The app shell. Wiring only: the vault (injected) says where the session stands, a
+ * TodosController (one per signed-in user) owns the list, `deriveScreen` decides what is shown.
  */
 export class TodoApp extends LightElement {
   static override properties = {
@@ -30,29 +39,38 @@ export class TodoApp extends LightElement {
     _updateAvailable: { state: true },
     _signingOut: { state: true },
     _signOutFailed: { state: true },
-    _draft: { state: true },
+    _lastUser: { state: true },
+    _texts: { state: true },
   };
 
   declare vault?: VaultPort;
   declare api?: TodoApi;
 
   private _status: VaultStatus | null = null;
-  private _todos: TodosSnapshot | null = null;
+  private _todos: TodosSnapshot = IDLE;
   private _online = navigator.onLine;
   private _updateAvailable = false;
   private _signingOut = false;
   private _signOutFailed = false;
-  private _draft = loadDraft();
+  private _lastUser: UserProfile | null = null;
+  private _texts: Texts | null = null;
 
   #controller?: TodosController;
+  /** Bumped whenever the controller is dropped, so a late module load creates none. */
+  #controllerGen = 0;
   #unwire: (() => void)[] = [];
   #wiredTo: [VaultPort, TodoApi] | undefined;
+
+  /** The controller, for tests that wait for its sender. */
+  get todos(): TodosController | undefined {
+    return this.#controller;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('online', this.#onOnline);
     addEventListener('offline', this.#onOffline);
-    addEventListener('pageshow', this.#onPageShow);
+    addEventListener('pageshow', this.#onOnline);
     this.#wire();
   }
 
@@ -60,7 +78,7 @@ export class TodoApp extends LightElement {
     super.disconnectedCallback();
     removeEventListener('online', this.#onOnline);
     removeEventListener('offline', this.#onOffline);
-    removeEventListener('pageshow', this.#onPageShow);
+    removeEventListener('pageshow', this.#onOnline);
     this.#unwireAll();
   }
 
@@ -71,6 +89,7 @@ export class TodoApp extends LightElement {
   #unwireAll() {
     for (const off of this.#unwire.splice(0)) off();
     this.#wiredTo = undefined;
+    this.#dropController();
   }
 
   /** Idempotent: connectedCallback and the first update both call it with the same pair. */
@@ -80,73 +99,113 @@ export class TodoApp extends LightElement {
     this.#unwireAll();
     if (!vault || !api || !this.isConnected) return;
     this.#wiredTo = [vault, api];
-    const controller = new TodosController(api);
-    this.#controller = controller;
-    this._todos = controller.snapshot;
     this.#unwire.push(
-      controller.subscribe((s) => (this._todos = s)),
       vault.subscribe('status', (s) => this.#onStatus(s)),
       vault.subscribe('updateAvailable', () => (this._updateAvailable = true)),
       vault.subscribe('userChanged', () => {
         // Another person's session came back: nothing of the previous one may stay on screen.
-        this.#setDraft('');
-        controller.reset();
+        saveDraft('');
+        this._lastUser = null;
+        this.#dropController();
         this.#onStatus(vault.status);
       }),
     );
     this.#onStatus(vault.status);
   }
 
-  #onStatus(s: VaultStatus) {
-    this._status = s;
-    const c = this.#controller;
-    if (!c || s.kind !== 'ready') return;
-    if (s.session.status === 'signed-out') c.reset();
-    else if (s.session.status === 'signed-in' && c.snapshot.state.kind === 'idle') void c.load();
+  #needTexts() {
+    if (!this._texts) void loadTexts().then((t) => (this._texts = t), (e: unknown) => console.debug('todo-app: texts not loaded', e));
   }
 
+  #onStatus(s: VaultStatus) {
+    this._status = s;
+    if (this.vault?.authError || s.kind === 'unavailable') this.#needTexts();
+    if (s.kind !== 'ready') return;
+    const session = s.session;
+    if (session.status === 'signed-in') {
+      this._lastUser = session.user;
+      void this.#signedIn(session.user.sub);
+    } else if (session.status === 'signed-out') {
+      this._lastUser = null;
+      this.#dropController();
+    }
+    // Reconnecting: the list stays, changes queue, the sender waits for the session.
+  }
+
+  async #signedIn(sub: string): Promise<void> {
+    const c = this.#controller;
+    if (c?.sub === sub) {
+      if (c.snapshot.state.kind === 'idle') void c.load();
+      return c.wake();
+    }
+    this.#dropController();
+    const gen = this.#controllerGen;
+    let mod: Awaited<ReturnType<typeof loadSignedIn>>[0];
+    try {
+      [mod, this._texts] = await loadSignedIn();
+    } catch (e) {
+      console.debug('todo-app: could not load the list', e);
+      // The app's own files did not arrive: Retry, or coming back online, tries again.
+      this._todos = { ...IDLE, state: { kind: 'error', code: navigator.onLine ? 'unreachable' : 'offline', retrying: false } };
+      return;
+    }
+    const vault = this.vault;
+    const api = this.api;
+    if (gen !== this.#controllerGen || !vault || !api) return;
+    const controller = new mod.TodosController({
+      api,
+      sub,
+      blocked: () => {
+        if (!navigator.onLine) return 'offline';
+        const st = vault.status;
+        return st.kind === 'ready' && st.session.status === 'signed-in' && st.session.user.sub === sub ? null : 'signed-out';
+      },
+    });
+    this.#controller = controller;
+    this._todos = controller.snapshot;
+    controller.subscribe((snap) => (this._todos = snap));
+    void controller.load();
+  }
+
+  #dropController() {
+    this.#controllerGen++;
+    this.#controller?.dispose();
+    this.#controller = undefined;
+    this._todos = IDLE;
+  }
+
+  /** `online`, and back from the back/forward cache (where `online`/`offline` were missed). */
   #onOnline = () => {
-    this._online = true;
-    const st = this.#controller?.snapshot.state;
-    if (st?.kind === 'error' && (st.code === 'offline' || st.code === 'unreachable')) void this.#controller?.load();
+    this._online = navigator.onLine;
+    if (this._online && !this.#controller && this._todos.state.kind === 'error' && this._status) this.#onStatus(this._status);
   };
 
   #onOffline = () => {
     this._online = false;
   };
 
-  /** Back/forward cache: the page may be minutes old; re-read the session and the list. */
-  #onPageShow = (e: PageTransitionEvent) => {
-    if (!e.persisted || !this.vault) return;
-    this._online = navigator.onLine;
-    this.#onStatus(this.vault.status);
-    if (this.#controller?.snapshot.state.kind !== 'idle') void this.#controller?.load();
-  };
-
-  #setDraft(text: string) {
-    this._draft = text;
-    saveDraft(text);
-  }
-
   override render() {
     const screen = deriveScreen({
+      texts: this._texts,
       vault: this._status,
-      todos: this._todos ?? IDLE,
+      todos: this._todos,
       online: this._online,
       authError: this.vault?.authError ?? null,
       updateAvailable: this._updateAvailable,
       signingOut: this._signingOut,
       signOutFailed: this._signOutFailed,
+      lastUser: this._lastUser,
     });
+    const signedIn = this._status?.kind === 'ready' && this._status.session.status === 'signed-in';
     return html`<header class="app-header">
         <h1>Todos</h1>
         <session-bar .view=${screen.bar} sign-in-href=${this.vault?.signInHref() ?? '/login'} @sign-out=${this.#onSignOut}></session-bar>
       </header>
       <main class="app-main">
-        <status-banner .banners=${screen.banners} @banner-action=${this.#onBannerAction}></status-banner>
+        <status-banner .banners=${screen.banners} @banner-action=${this.#onBannerAction} @focus-lost=${this.#focusSafe}></status-banner>
         ${this.#main(screen.main)}
       </main>
-      <footer class="app-footer"><session-panel .status=${this._status}></session-panel></footer>`;
+      ${signedIn ? html`<footer class="app-footer"><session-panel .status=${this._status}></session-panel></footer>` : nothing}`;
   }
 
   #main(m: MainView) {
@@ -171,24 +230,12 @@ export class TodoApp extends LightElement {
       case 'loading':
         return this.#skeleton('Loading your todos…');
       case 'load-failed':
-        return html`<p class="card muted">Your todos could not be loaded.</p>`;
-      case 'list':
-        return html`<section class="card" aria-busy=${m.saving ? 'true' : 'false'}>
-          <h2 class="visually-hidden">Your todos</h2>
-          <new-todo-form
-            .value=${this._draft}
-            ?disabled=${m.readOnly}
-            @draft-change=${(e: CustomEvent<DraftChangeDetail>) => this.#setDraft(e.detail.value)}
-            @add-todo=${this.#onAdd}
-          ></new-todo-form>
-          <todo-list
-            .todos=${m.todos}
-            ?read-only=${m.readOnly}
-            @toggle-todo=${(e: CustomEvent<ToggleTodoDetail>) => void this.#controller?.toggle(e.detail.id, e.detail.completed)}
-            @edit-todo=${(e: CustomEvent<EditTodoDetail>) => void this.#controller?.edit(e.detail.id, e.detail.title)}
-            @delete-todo=${this.#onDelete}
-          ></todo-list>
+        return html`<section class="card">
+          <p class="muted">Your todos could not be loaded.${m.retrying ? ' The app tries again by itself.' : ''}</p>
+          ${m.queued && this._texts ? html`<p>${this._texts.queuedOnFailText(m.queued)}</p>` : nothing}
         </section>`;
+      case 'list':
+        return html`<todo-board .controller=${this.#controller} .view=${m}></todo-board>`;
     }
   }
 
@@ -199,23 +246,11 @@ export class TodoApp extends LightElement {
     </section>`;
   }
 
-  async #onAdd(e: CustomEvent<AddTodoDetail>) {
-    const title = e.detail.title;
-    this.#setDraft('');
-    const ok = (await this.#controller?.add(title)) ?? false;
-    // Give the words back if they could not be saved and nothing new was typed meanwhile.
-    if (!ok && !this._draft) this.#setDraft(title);
+  get #board(): TodoBoard | null {
+    return this.$<TodoBoard>('todo-board');
   }
 
-  async #onDelete(e: CustomEvent<DeleteTodoDetail>) {
-    const st = this.#controller?.snapshot.state;
-    const index = st?.kind === 'ready' ? st.todos.findIndex((t) => t.id === e.detail.id) : -1;
-    const done = this.#controller?.remove(e.detail.id);
-    await this.updateComplete;
-    // Focus moves to the todo that took its place, or back to "New todo" when none did.
-    if (!(await this.$<TodoList>('todo-list')?.focusAt(index))) this.$<NewTodoForm>('new-todo-form')?.focusInput();
-    await done;
-  }
+  readonly #focusSafe = () => this.#board?.focusSafe();
 
   async #onSignOut() {
     if (!this.vault) return;
@@ -230,10 +265,14 @@ export class TodoApp extends LightElement {
   }
 
   #onBannerAction(e: CustomEvent<BannerActionDetail>) {
-    const { kind, key } = e.detail;
-    if (kind === 'retry') void this.#controller?.load();
-    else if (kind === 'update') void this.vault?.applyUpdate();
+    const { kind, key, ref } = e.detail;
+    if (kind === 'retry') {
+      const c = this.#controller;
+      if (c) void c.load();
+      else if (this._status?.kind === 'ready') this.#onStatus(this._status);
+    } else if (kind === 'update') void this.vault?.applyUpdate();
     else if (kind === 'reload') location.reload();
+    else if (kind === 'undo' && ref !== undefined) void this.#board?.undo(ref);
     else if (key === 'notice') this.#controller?.dismissNotice();
     else if (key === 'sign-out-failed') this._signOutFailed = false;
   }

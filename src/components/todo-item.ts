@@ -1,6 +1,14 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { isUnsaved, type TodoView } from '../app/todos-controller.ts';
+import type { Pending, TodoView } from '../app/todo-view.ts';
 import { LightElement } from './light-element.ts';
+
+/** What a todo that is not saved says about itself (issue 9 item 3: never an endless "Saving…"). */
+const PENDING_TEXT: Record<Pending, string> = {
+  saved: '',
+  saving: 'Saving…',
+  queued: 'Not saved yet, will sync',
+  conflict: 'Changed elsewhere: choose a version above',
+};
 
 export interface ToggleTodoDetail {
   readonly id: string;
@@ -34,8 +42,8 @@ export class TodoItem extends LightElement {
   private _editing = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    // The list reuses item elements by position: an edit belongs to one todo, not to a slot.
-    if (changed.get('todo')?.id !== undefined && changed.get('todo')?.id !== this.todo.id) this._editing = false;
+    // An edit belongs to one todo, not to an element that may be handed another.
+    if (changed.get('todo')?.key !== undefined && changed.get('todo')?.key !== this.todo.key) this._editing = false;
   }
 
   override render() {
@@ -47,14 +55,14 @@ export class TodoItem extends LightElement {
         <button type="button" @click=${this.#stopEdit}>Cancel</button>
       </form>`;
     }
-    // Unsaved (just added) todos have no server id yet: nothing can be done to them until they do.
-    const locked = this.readOnly || isUnsaved(t);
+    // A change of a todo whose create is still queued follows that create in the outbox.
+    const locked = this.readOnly;
     return html`<div class="todo ${t.completed ? 'done' : ''}">
       <label class="check">
         <input type="checkbox" .checked=${t.completed} ?disabled=${locked} @change=${this.#onToggle} />
         <span class="title">${t.title}</span>
       </label>
-      ${t.saving ? html`<span class="saving">Saving…</span>` : nothing}
+      ${t.pending === 'saved' ? nothing : html`<span class="pending ${t.pending}">${PENDING_TEXT[t.pending]}</span>`}
       <button type="button" class="ghost edit-button" aria-label=${`Edit ${t.title}`} ?disabled=${locked} @click=${this.#startEdit}>Edit</button>
       <button type="button" class="ghost danger" aria-label=${`Delete ${t.title}`} ?disabled=${locked} @click=${this.#onDelete}>Delete</button>
     </div>`;

@@ -1,5 +1,6 @@
 import { html } from 'lit';
-import type { TodoView } from '../app/todos-controller.ts';
+import { repeat } from 'lit/directives/repeat.js';
+import type { TodoView } from '../app/todo-view.ts';
 import { LightElement } from './light-element.ts';
 import './todo-item.ts';
 
@@ -19,7 +20,11 @@ export class TodoList extends LightElement {
     }
     const left = this.todos.filter((t) => !t.completed).length;
     return html`<ul class="todos" aria-label="Todos">
-        ${this.todos.map((t) => html`<li><todo-item .todo=${t} ?read-only=${this.readOnly}></todo-item></li>`)}
+        ${repeat(
+          this.todos,
+          (t) => t.key,
+          (t) => html`<li><todo-item .todo=${t} ?read-only=${this.readOnly}></todo-item></li>`,
+        )}
       </ul>
       <p class="count">${left === 1 ? '1 item left' : `${left} items left`}</p>`;
   }

@@ -7,7 +7,8 @@
  * itself with a fresh document at `/?signin=restart`; sign-in restarts there once controlled.
  * (A script that runs before this one can still read the code: SECURITY.md says so.)
  *
- * Also reads `auth_error` (the SW's fixed error table) and removes it from the URL.
+ * Also reads `auth_error` (the SW's fixed error table) and removes it, and what else must not
+ * stay in the address bar (`cleanUrl`).
  */
 import type { AuthErrorCode } from '../../sw/protocol.ts';
 
@@ -40,11 +41,32 @@ let result: ScrubResult | undefined;
 /** Marks the clean document an uncontrolled callback page hands over to. */
 const RESTART = 'signin';
 
+/**
+ * The address this load should show instead of `href` (null: it is fine as it is), and what it
+ * carried. Removed: `signin` (ours), `auth_error` (read here), `state` (the IdP's post-logout
+ * redirect carries it, RP-Initiated Logout §3; after sign-out there is nothing left for it to
+ * protect), and a bare `#` (the SW's redirects end in one so that no fragment survives them;
+ * `location.hash` is '' for it, so only the href shows it).
+ */
+export function cleanUrl(href: string): ScrubResult & { readonly clean: string | null } {
+  const url = new URL(href);
+  const restartSignIn = url.searchParams.get(RESTART) === 'restart';
+  const raw = url.searchParams.get('auth_error');
+  const authError = raw !== null && AUTH_ERRORS.has(raw) ? (raw as AuthErrorCode) : null;
+  let changed = href.endsWith('#');
+  for (const name of [RESTART, 'auth_error', 'state']) {
+    if (url.searchParams.has(name)) {
+      url.searchParams.delete(name);
+      changed = true;
+    }
+  }
+  return { restartSignIn, authError, clean: changed ? url.pathname + url.search + url.hash : null };
+}
+
 export function scrubCallbackUrl(): ScrubResult {
   if (result) return result;
-  const url = new URL(location.href);
-  if (url.pathname === '/callback') {
-    const restart = url.searchParams.has('code');
+  if (location.pathname === '/callback') {
+    const restart = new URL(location.href).searchParams.has('code');
     // Whatever arrived (query or fragment) leaves the address bar at once...
     history.replaceState(null, '', '/');
     // ...and the document, whose navigation entry still holds it.
@@ -52,22 +74,8 @@ export function scrubCallbackUrl(): ScrubResult {
     result = { restartSignIn: false, authError: null };
     return result;
   }
-  let changed = false;
-  const restartSignIn = url.searchParams.get(RESTART) === 'restart';
-  if (url.searchParams.has(RESTART)) {
-    url.searchParams.delete(RESTART);
-    changed = true;
-  }
-  const raw = url.searchParams.get('auth_error');
-  const authError = raw !== null && AUTH_ERRORS.has(raw) ? (raw as AuthErrorCode) : null;
-  if (url.searchParams.has('auth_error')) {
-    url.searchParams.delete('auth_error');
-    changed = true;
-  }
-  if (changed || location.hash === '#') {
-    const clean = url.pathname + url.search + (url.hash === '#' ? '' : url.hash);
-    history.replaceState(history.state, '', clean);
-  }
+  const { clean, restartSignIn, authError } = cleanUrl(location.href);
+  if (clean !== null) history.replaceState(history.state, '', clean);
   result = { restartSignIn, authError };
   return result;
 }

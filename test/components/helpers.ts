@@ -1,7 +1,6 @@
 import { a11ySnapshot } from '@web/test-runner-commands';
 import type { AuthErrorCode, SessionSnapshot } from '../../sw/protocol.ts';
-import { TodoApiError, type Todo, type TodoApi, type TodoApiErrorCode, type TodoPatch } from '../../src/app/todo-api.ts';
-import type { TodoView } from '../../src/app/todos-controller.ts';
+import type { TodoView } from '../../src/app/todo-view.ts';
 import type { VaultEvents, VaultPort, VaultStatus } from '../../src/app/vault-port.ts';
 
 /** Load the real stylesheet, so axe's colour-contrast check sees what users see. */
@@ -22,7 +21,18 @@ export async function useAppCss(): Promise<void> {
 let n = 0;
 export function todo(title: string, extra: Partial<TodoView> = {}): TodoView {
   const at = '2026-11-26T10:00:00.000Z';
-  return { id: `t${++n}`, title, completed: false, createdAt: at, updatedAt: at, saving: false, ...extra };
+  const id = extra.id ?? `t${++n}`;
+  return { id, title, completed: false, createdAt: at, updatedAt: at, version: 1, pending: 'saved', key: id, ...extra };
+}
+
+/** Deletes an IndexedDB database (the outbox between tests); its connections close on `versionchange`. */
+export function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(name);
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error);
+    // `blocked` only means a connection is still finishing a transaction: the delete waits for it.
+  });
 }
 
 export const ALICE: SessionSnapshot = {
@@ -79,66 +89,6 @@ export class FakeVault implements VaultPort {
 
   whenApiReady(): Promise<void> {
     return Promise.resolve();
-  }
-}
-
-type Method = 'list' | 'create' | 'update' | 'remove';
-
-/** The Todo API contract, in memory, with per-call failures and calls that wait for the test. */
-export class FakeApi implements TodoApi {
-  todos: Todo[];
-  /** The next call of that method fails with this code. */
-  failNext: Partial<Record<Method, TodoApiErrorCode>> = {};
-  /** Calls of that method wait until `release()`. */
-  hold: Partial<Record<Method, boolean>> = {};
-  calls: Record<Method, number> = { list: 0, create: 0, update: 0, remove: 0 };
-  private waiting: (() => void)[] = [];
-  private ids = 100;
-
-  constructor(todos: Todo[] = []) {
-    this.todos = todos.map(({ id, title, completed, createdAt, updatedAt }) => ({ id, title, completed, createdAt, updatedAt }));
-  }
-
-  release(): void {
-    for (const go of this.waiting.splice(0)) go();
-  }
-
-  private async gate(m: Method): Promise<void> {
-    this.calls[m]++;
-    if (this.hold[m]) await new Promise<void>((r) => this.waiting.push(r));
-    const code = this.failNext[m];
-    if (code) {
-      delete this.failNext[m];
-      throw new TodoApiError(code, `fake ${code}`);
-    }
-  }
-
-  async list(): Promise<Todo[]> {
-    await this.gate('list');
-    return [...this.todos];
-  }
-
-  async create(title: string): Promise<Todo> {
-    await this.gate('create');
-    const at = new Date().toISOString();
-    const t = { id: `s${++this.ids}`, title, completed: false, createdAt: at, updatedAt: at };
-    this.todos.push(t);
-    return t;
-  }
-
-  async update(id: string, patch: TodoPatch): Promise<Todo> {
-    await this.gate('update');
-    const i = this.todos.findIndex((t) => t.id === id);
-    const cur = this.todos[i];
-    if (!cur) throw new TodoApiError('not-found', 'fake not-found');
-    const next = { ...cur, ...patch, updatedAt: new Date().toISOString() };
-    this.todos[i] = next;
-    return next;
-  }
-
-  async remove(id: string): Promise<void> {
-    await this.gate('remove');
-    this.todos = this.todos.filter((t) => t.id !== id);
   }
 }
 

@@ -37,12 +37,19 @@ function rows(el: Element): Record<string, string> {
   return out;
 }
 
+const withSession = (patch: object): VaultStatus => ({ ...signedIn, session: { ...signedIn.session, ...patch } }) as VaultStatus;
+
 describe('session-panel', () => {
   before(useAppCss);
 
-  describe('closed', () => {
+  describe('closed (as it starts)', () => {
     it('is accessible', async () => {
       await expect(await panel(signedIn, false)).to.be.accessible();
+    });
+
+    it('starts collapsed', async () => {
+      const el = await fixture<SessionPanel>(html`<session-panel .status=${signedIn}></session-panel>`);
+      expect(el.querySelector('details')!.open).to.equal(false);
     });
 
     it('opens from the keyboard (Enter on "Session details")', async () => {
@@ -53,72 +60,52 @@ describe('session-panel', () => {
     });
   });
 
-  describe('starting', () => {
-    it('is accessible', async () => {
-      await expect(await panel({ kind: 'starting' })).to.be.accessible();
-    });
-
-    it('says the service worker is starting', async () => {
-      expect(rows(await panel({ kind: 'starting' }))).to.deep.equal({ 'Service worker': 'starting' });
-    });
+  describe('only for a signed-in user (issue 9)', () => {
+    const cases: [string, VaultStatus | null][] = [
+      ['no status yet', null],
+      ['starting', { kind: 'starting' }],
+      ['unavailable', { kind: 'unavailable', reason: 'blocked' }],
+      ['signed out', { kind: 'ready', swInstanceId: 'sw-1', session: { status: 'signed-out', reason: 'session-expired' } }],
+      ['recovering', { kind: 'ready', swInstanceId: 'sw-2', session: { status: 'recovering', connection: 'ok' } }],
+    ];
+    for (const [name, status] of cases) {
+      it(`${name}: shows nothing`, async () => {
+        const el = await fixture<SessionPanel>(html`<session-panel .status=${status}></session-panel>`);
+        expect(el.childElementCount).to.equal(0);
+      });
+    }
   });
 
-  describe('unavailable', () => {
-    it('is accessible', async () => {
-      await expect(await panel({ kind: 'unavailable', reason: 'blocked' })).to.be.accessible();
-    });
-
-    it('names the reason', async () => {
-      expect(rows(await panel({ kind: 'unavailable', reason: 'blocked' }))).to.deep.equal({ 'Service worker': 'unavailable (blocked)' });
-    });
-  });
-
-  describe('signed out', () => {
-    const s: VaultStatus = { kind: 'ready', swInstanceId: 'sw-1', session: { status: 'signed-out', reason: 'session-expired' } };
-    it('is accessible', async () => {
-      await expect(await panel(s)).to.be.accessible();
-    });
-
-    it('shows why there is no session', async () => {
-      expect(rows(await panel(s))['Session']).to.equal('signed out (session-expired)');
-    });
-  });
-
-  describe('recovering', () => {
-    const s: VaultStatus = { kind: 'ready', swInstanceId: 'sw-2', session: { status: 'recovering', connection: 'ok' } };
-    it('is accessible', async () => {
-      await expect(await panel(s)).to.be.accessible();
-    });
-
-    it('says the worker is recovering the session', async () => {
-      expect(rows(await panel(s))['Service worker']).to.equal('active, recovering the session');
-    });
-  });
-
-  describe('signed in', () => {
+  describe('signed in, open', () => {
     it('is accessible', async () => {
       await expect(await panel(signedIn)).to.be.accessible();
     });
 
-    it('shows the user, scopes, expiry countdown, last refresh and worker instance', async () => {
+    it('says who, what the sign-in allows and that it renews itself, in plain words', async () => {
       expect(rows(await panel(signedIn))).to.deep.equal({
-        'Service worker': 'active',
-        'Worker instance': 'sw-7f3a',
-        User: 'Alice Example <alice@example.test> (sub alice-sub)',
-        Scopes: 'openid todos:read todos:write',
-        'Access token expires': 'in 4 min 05 s',
-        'Last silent refresh': '35 s ago',
+        'Signed in as': 'Alice Example (alice@example.test)',
+        'This sign-in can': 'See and change your todos',
+        'Staying signed in': 'Renewed by itself, last less than a minute ago',
+        'Where it is kept': 'In a protected part of the app in this browser (a service worker). The page itself never handles your sign-in.',
       });
     });
 
-    it('says when no silent refresh happened yet', async () => {
-      const s = { ...signedIn, session: { ...signedIn.session, lastRefreshAt: null } } as VaultStatus;
-      expect(rows(await panel(s))['Last silent refresh']).to.equal('none yet');
+    it('no worker id, token expiry countdown, scope names or subject id', async () => {
+      const words = (await panel(signedIn)).textContent!;
+      for (const debug of ['sw-7f3a', 'expires', 'todos:write', 'alice-sub', ' s ago']) expect(words).to.not.include(debug);
     });
 
-    it('says how long ago an access token expired', async () => {
-      const s = { ...signedIn, session: { ...signedIn.session, accessTokenExpiresAt: NOW - 10_000 } } as VaultStatus;
-      expect(rows(await panel(s))['Access token expires']).to.equal('10 s ago (renewed on next use)');
+    it('a read-only sign-in says so', async () => {
+      expect(rows(await panel(withSession({ scopes: ['openid', 'todos:read'] })))['This sign-in can']).to.equal('Only see your todos');
+    });
+
+    it('before the first renewal', async () => {
+      expect(rows(await panel(withSession({ lastRefreshAt: null })))['Staying signed in']).to.equal('Renewed by itself when needed');
+    });
+
+    it('counts in minutes and hours, not seconds', async () => {
+      expect(rows(await panel(withSession({ lastRefreshAt: NOW - 5 * 60_000 - 30_000 })))['Staying signed in']).to.equal('Renewed by itself, last 5 minutes ago');
+      expect(rows(await panel(withSession({ lastRefreshAt: NOW - 2 * 3_600_000 })))['Staying signed in']).to.equal('Renewed by itself, last 2 hours ago');
     });
   });
 });

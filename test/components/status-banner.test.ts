@@ -57,7 +57,7 @@ describe('status-banner', () => {
     const el = await banner([offline, retry]);
     const event = oneEvent(el, 'banner-action');
     el.querySelector('button')!.click();
-    expect((await event).detail).to.deep.equal({ kind: 'retry', key: 'load-error' });
+    expect((await event).detail).to.deep.equal({ kind: 'retry', key: 'load-error', ref: undefined });
   });
 
   it('"Reload to update" works from the keyboard', async () => {
@@ -66,6 +66,40 @@ describe('status-banner', () => {
     expect(await findRole('button', 'Reload to update')).to.include({ focused: true });
     const event = oneEvent(el, 'banner-action');
     await sendKeys({ press: 'Enter' });
-    expect((await event).detail).to.deep.equal({ kind: 'update', key: 'update' });
+    expect((await event).detail).to.deep.equal({ kind: 'update', key: 'update', ref: undefined });
+  });
+
+  describe('Undo (issue 9 item 6)', () => {
+    const undo = (seq: number, title: string): Banner => ({ key: `undo-${seq}`, tone: 'info', text: `Deleted “${title}”.`, action: { kind: 'undo', label: 'Undo' }, ref: seq });
+
+    it('is accessible', async () => {
+      await expect(await banner([undo(3, 'Buy milk')])).to.be.accessible();
+    });
+
+    it('says which delete it takes back', async () => {
+      const el = await banner([undo(3, 'Buy milk'), undo(4, 'Call mum')]);
+      const event = oneEvent(el, 'banner-action');
+      el.querySelectorAll('button')[1]!.click();
+      expect((await event).detail).to.deep.equal({ kind: 'undo', key: 'undo-4', ref: 4 });
+    });
+
+    it('when the focused Undo goes away, says focus was lost (so the app can move it somewhere safe)', async () => {
+      const el = await banner([undo(3, 'Buy milk'), offline]);
+      el.querySelector('button')!.focus();
+      const lost = oneEvent(el, 'focus-lost');
+      el.banners = [offline];
+      await lost;
+      expect(document.activeElement === document.body, 'focus on the body').to.equal(true);
+    });
+
+    it('a button is never handed to another message under the user’s focus', async () => {
+      const el = await banner([undo(3, 'Buy milk'), undo(4, 'Call mum')]);
+      const second = el.querySelectorAll('button')[1]!;
+      second.focus();
+      el.banners = [undo(4, 'Call mum')];
+      await el.updateComplete;
+      expect(document.activeElement === second, 'focus stays on the same button').to.equal(true);
+      expect(second.closest('.banner')!.getAttribute('data-key')).to.equal('undo-4');
+    });
   });
 });

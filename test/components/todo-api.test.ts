@@ -113,4 +113,63 @@ describe('todo-api client', () => {
     await pending;
     expect(fetched).to.equal(1);
   });
+
+  describe('versions, If-Match and Idempotency-Key (issue 9)', () => {
+    const v = { ...todo, version: 3 };
+    const headers = (seen: { init: RequestInit | undefined }[], i = 0) => new Headers(seen[i]!.init?.headers);
+
+    it('sends Idempotency-Key and a quoted If-Match when asked', async () => {
+      const { api, seen } = apiAnswering(() => json(200, v));
+      await api.update('a', { completed: true }, { idempotencyKey: 'k-1', ifMatch: 3 });
+      expect(headers(seen).get('idempotency-key')).to.equal('k-1');
+      expect(headers(seen).get('if-match')).to.equal('"3"');
+    });
+
+    it('sends neither when not asked (an unconditional write)', async () => {
+      const { api, seen } = apiAnswering(() => new Response(null, { status: 204 }));
+      await api.remove('a');
+      expect(headers(seen).has('idempotency-key')).to.equal(false);
+      expect(headers(seen).has('if-match')).to.equal(false);
+    });
+
+    it('keeps the version of a todo', async () => {
+      const { api } = apiAnswering(() => json(201, { ...v, version: 1 }));
+      expect(await api.create('Buy milk', { idempotencyKey: 'k' })).to.include({ version: 1 });
+    });
+
+    it('a version that is not a positive integer is bad-response', async () => {
+      for (const version of [0, 1.5, '2', -1]) {
+        const { api } = apiAnswering(() => json(200, [{ ...todo, version }]));
+        expect(await codeOf(api.list())).to.equal('bad-response');
+      }
+    });
+
+    it('412 is conflict, carrying the todo as it is now', async () => {
+      const current = { ...todo, title: 'Oat milk', version: 4 };
+      const { api } = apiAnswering(() => json(412, { error: 'precondition_failed', error_description: 'stale', current }));
+      const err = await api.update('a', { title: 'Soy milk' }, { ifMatch: 3 }).catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(TodoApiError).and.include({ code: 'conflict', status: 412 });
+      expect((err as TodoApiError).current).to.deep.equal(current);
+    });
+
+    it('412 without the current todo is bad-response (nothing to show the user)', async () => {
+      const { api } = apiAnswering(() => json(412, { error: 'precondition_failed' }));
+      expect(await codeOf(api.remove('a', { ifMatch: 3 }))).to.equal('bad-response');
+    });
+
+    it('422 idempotency_key_reused is invalid, with the API’s name for it', async () => {
+      const { api } = apiAnswering(() => json(422, { error: 'idempotency_key_reused' }));
+      const err = await api.create('x', { idempotencyKey: 'k' }).catch((e: unknown) => e);
+      expect(err).to.include({ code: 'invalid', apiError: 'idempotency_key_reused' });
+    });
+
+    it('a request aborted by its timeout is unreachable (the answer may be lost: retried)', async () => {
+      const api = createTodoApi({
+        base: async () => 'http://x',
+        isOnline: () => true,
+        fetch: (_i, init) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))),
+      });
+      expect(await codeOf(api.create('x', { signal: AbortSignal.timeout(10) }))).to.equal('unreachable');
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/todo-item.ts';
 import type { TodoItem } from '../../src/components/todo-item.ts';
-import type { TodoView } from '../../src/app/todos-controller.ts';
+import type { TodoView } from '../../src/app/todo-view.ts';
 import { findRole, todo, useAppCss } from './helpers.ts';
 
 async function item(t: TodoView, readOnly = false): Promise<TodoItem> {
@@ -71,20 +71,39 @@ describe('todo-item', () => {
     });
   });
 
-  describe('saving', () => {
-    it('is accessible', async () => {
-      await expect(await item(todo('Call mum', { saving: true }))).to.be.accessible();
+  describe('not saved yet', () => {
+    const states = [
+      ['saving', 'Saving…'],
+      ['queued', 'Not saved yet, will sync'],
+      ['conflict', 'Changed elsewhere: choose a version above'],
+    ] as const;
+    for (const [pending, words] of states) {
+      it(`${pending}: says "${words}", accessibly`, async () => {
+        const el = await item(todo('Call mum', { pending }));
+        expect(q(el, '.pending').textContent).to.equal(words);
+        await expect(el).to.be.accessible();
+      });
+    }
+
+    it('a saved todo says nothing extra', async () => {
+      const el = await item(todo('Call mum'));
+      expect(el.querySelector('.pending')).to.equal(null);
     });
 
-    it('says Saving… while the change is on its way', async () => {
-      const el = await item(todo('Call mum', { saving: true }));
-      expect(q(el, '.saving').textContent).to.equal('Saving…');
+    it('a just-added todo can be changed at once (the change follows its create in the outbox)', async () => {
+      await item(todo('Call mum', { id: 'pending-1', pending: 'queued', version: undefined }));
+      expect(await findRole('checkbox', 'Call mum')).to.not.include({ disabled: true });
+      expect(await findRole('button', 'Delete Call mum')).to.not.include({ disabled: true });
     });
 
-    it('locks a just-added todo until the server has created it', async () => {
-      await item(todo('Call mum', { id: 'pending-1', saving: true }));
-      expect(await findRole('checkbox', 'Call mum')).to.include({ disabled: true });
-      expect(await findRole('button', 'Delete Call mum')).to.include({ disabled: true });
+    it('keeps a rename being typed when the todo gets its server id (same key)', async () => {
+      const t = todo('Call mum', { id: 'pending-1', key: 'pending-1', pending: 'saving' });
+      const el = await item(t);
+      q<HTMLButtonElement>(el, 'button[aria-label="Edit Call mum"]').click();
+      await el.updateComplete;
+      el.todo = { ...t, id: 's1', version: 1, pending: 'saved' };
+      await el.updateComplete;
+      expect(el.querySelector('input.edit')).to.exist;
     });
   });
 

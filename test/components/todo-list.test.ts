@@ -1,7 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import '../../src/components/todo-list.ts';
 import type { TodoList } from '../../src/components/todo-list.ts';
-import type { TodoView } from '../../src/app/todos-controller.ts';
+import type { TodoView } from '../../src/app/todo-view.ts';
 import { findRole, rolesNamed, todo, useAppCss } from './helpers.ts';
 
 function list(todos: TodoView[], readOnly = false): Promise<TodoList> {

@@ -12,6 +12,7 @@ import type { DemoUsername } from '../harness/browser.ts';
 export const UI_TIMEOUT = 30_000;
 
 const exact = { exact: true } as const;
+const PENDING = /^(Saving…|Not saved yet, will sync|Changed elsewhere: choose a version above)$/;
 
 export class TodoPage {
   constructor(
@@ -33,6 +34,12 @@ export class TodoPage {
   }
   get addButton(): Locator {
     return this.page.getByRole('button', { name: 'Add', ...exact });
+  }
+  get undoButton(): Locator {
+    return this.page.getByRole('button', { name: 'Undo', ...exact });
+  }
+  button(name: string): Locator {
+    return this.page.getByRole('button', { name, ...exact });
   }
   get retryButton(): Locator {
     return this.page.getByRole('button', { name: 'Retry', ...exact });
@@ -90,10 +97,25 @@ export class TodoPage {
     await this.settled(title);
   }
 
-  /** Optimistic changes show "Saving…" until the API answers; the item's buttons unlock then. */
+  /** The list item of the todo named `title`. */
+  item(title: string): Locator {
+    return this.todoList.getByRole('listitem').filter({ has: this.checkbox(title) });
+  }
+
+  /** What a todo says while it is not saved ("Saving…", "Not saved yet, will sync", a conflict). */
+  pending(title: string): Locator {
+    return this.item(title).getByText(PENDING);
+  }
+
+  /** Changes show as not saved until the API confirmed them; then the item says nothing more. */
   async settled(title: string): Promise<void> {
     await this.checkbox(title).waitFor();
-    await this.todoList.getByText('Saving…').waitFor({ state: 'detached' });
+    await this.pending(title).waitFor({ state: 'detached' });
+  }
+
+  /** Every todo is saved: no item says otherwise. */
+  async allSaved(): Promise<void> {
+    await this.todoList.getByText(PENDING).first().waitFor({ state: 'detached' });
   }
 
   /** Accessible names of the todo checkboxes, in screen order. */
