@@ -57,9 +57,11 @@ export function readDeployConfig(distDir: string): VaultConfig {
 
 export function writeHostFiles(distDir: string, nginxFile: string): { config: VaultConfig; written: string[] } {
   const config = readDeployConfig(distDir);
-  const written = [join(distDir, '_headers'), join(distDir, '_redirects'), nginxFile];
-  writeFileSync(written[0]!, headersFile(config, sitePaths(distDir).filter((f) => f !== '/_headers' && f !== '/_redirects')));
-  writeFileSync(written[1]!, redirectsFile(config));
+  const headers = join(distDir, '_headers');
+  const redirects = join(distDir, '_redirects');
+  const written = [headers, redirects, nginxFile];
+  writeFileSync(headers, headersFile(config, sitePaths(distDir).filter((f) => f !== '/_headers' && f !== '/_redirects')));
+  writeFileSync(redirects, redirectsFile(config));
   mkdirSync(dirname(nginxFile), { recursive: true });
   writeFileSync(nginxFile, nginxServerBlock(config));
   return { config, written };

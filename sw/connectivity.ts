@@ -43,8 +43,9 @@ export function connectivity(d: {
  * within 2 s of the outage ending (issue 9), and cheap: each retry is one revalidated GET. Only
  * a SW kept alive by an open page retries at all.
  */
-export const RETRY_DELAYS_MS = [500, 1_000, 1_500] as const;
+const MAX_RETRY_DELAY_MS = 1_500;
+export const RETRY_DELAYS_MS = [500, 1_000, MAX_RETRY_DELAY_MS] as const;
 
 export function retryDelay(attempt: number): number {
-  return RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
+  return RETRY_DELAYS_MS[attempt] ?? MAX_RETRY_DELAY_MS;
 }

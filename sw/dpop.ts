@@ -21,6 +21,7 @@ export interface DpopKey {
 export async function createDpopKey(): Promise<DpopKey> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: false });
   const { kty, crv, x, y } = await exportJWK(publicKey);
+  if (kty === undefined || crv === undefined || x === undefined || y === undefined) throw new TypeError('not an EC public key');
   const publicJwk: JWK = { kty, crv, x, y };
   return { privateKey, publicJwk, jkt: await calculateJwkThumbprint(publicJwk) };
 }

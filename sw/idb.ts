@@ -24,7 +24,7 @@ export function openDb(): Promise<IDBDatabase> {
       };
       resolve(db);
     };
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('indexedDB open failed'));
     req.onblocked = () => reject(new Error('indexedDB blocked'));
   });
   dbPromise.catch(() => {
@@ -44,7 +44,7 @@ export async function inTransaction<T>(
     const tx = db.transaction(store, mode);
     let value: T;
     tx.oncomplete = () => resolve(value);
-    tx.onerror = () => reject(tx.error);
+    tx.onerror = () => reject(tx.error ?? new Error('transaction failed'));
     tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
     body(tx.objectStore(store), (v) => {
       value = v;

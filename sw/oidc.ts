@@ -35,9 +35,15 @@ export class DiscoveryError extends SwError<DiscoveryErrorCode> {
   override readonly name = 'DiscoveryError';
 }
 
-function endpoint(raw: Record<string, unknown>, field: string, required: boolean): string | undefined {
+function required(raw: Record<string, unknown>, field: string): string {
+  const v = endpoint(raw, field);
+  if (v === undefined) throw new DiscoveryError('discovery_invalid', `${field} missing`);
+  return v;
+}
+
+function endpoint(raw: Record<string, unknown>, field: string): string | undefined {
   const v = raw[field];
-  if (v === undefined && !required) return undefined;
+  if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new DiscoveryError('discovery_invalid', `${field} missing`);
   let u: URL;
   try {
@@ -59,13 +65,13 @@ export function validateDiscovery(raw: unknown, issuer: string): Discovery {
   const algs = r['id_token_signing_alg_values_supported'];
   const d: { -readonly [K in keyof Discovery]: Discovery[K] } = {
     issuer,
-    authorization_endpoint: endpoint(r, 'authorization_endpoint', true)!,
-    token_endpoint: endpoint(r, 'token_endpoint', true)!,
-    jwks_uri: endpoint(r, 'jwks_uri', true)!,
+    authorization_endpoint: required(r, 'authorization_endpoint'),
+    token_endpoint: required(r, 'token_endpoint'),
+    jwks_uri: required(r, 'jwks_uri'),
     authorization_response_iss_parameter_supported: r['authorization_response_iss_parameter_supported'] === true,
   };
   for (const field of ['end_session_endpoint', 'revocation_endpoint', 'introspection_endpoint'] as const) {
-    const v = endpoint(r, field, false);
+    const v = endpoint(r, field);
     if (v !== undefined) d[field] = v;
   }
   if (Array.isArray(algs)) d.id_token_signing_alg_values_supported = algs.filter((a): a is string => typeof a === 'string');

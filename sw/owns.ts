@@ -14,13 +14,15 @@
  *   then decides (API -> bearer, IdP -> refused, anything else -> passed through untouched).
  * Everything else (other same-origin files, subresources, other navigations) is not owned.
  */
+import type { SwRoutes } from './protocol.ts';
+
 export const SW_ROUTES = {
   login: '/login',
   callback: '/callback',
   logout: '/logout',
   /** The SW-made page the silent iframe ends on (frameable by the app only, no script). */
   silentDone: '/silent-done',
-} as const;
+} as const satisfies SwRoutes;
 
 /** Navigations that load the app itself (index.html). */
 export const APP_ROUTES: readonly string[] = ['/', '/index.html'];

@@ -7,7 +7,7 @@ export class IdbPendingBackend implements PendingBackend {
 
   async put(key: string, value: string): Promise<void> {
     const cutoff = this.now() - PENDING_TTL_MS;
-    await inTransaction<void>(STORES.pending, 'readwrite', (s) => {
+    await inTransaction<undefined>(STORES.pending, 'readwrite', (s) => {
       // Abandoned sign-ins: drop expired or unreadable entries so the store cannot grow without bound.
       const cursor = s.openCursor();
       cursor.onsuccess = () => {

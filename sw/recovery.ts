@@ -14,12 +14,13 @@
 import { retryDelay, type Connectivity } from './connectivity.ts';
 import type { HintStore } from './hint-store.ts';
 import { logger } from './log.ts';
-import type { AuthErrorCode, Broadcast, Connection, UserProfile } from './protocol.ts';
+import { SW_ROUTES } from './owns.ts';
+import type { AuthErrorCode, Broadcast, Connection, SilentRecoveryPath, TopLevelRecoveryPath, UserProfile } from './protocol.ts';
 import type { Session, Tokens } from './session.ts';
 import { after, type Timer } from './timers.ts';
 
-export const SILENT_LOGIN_PATH = '/login?mode=silent';
-export const TOP_LEVEL_LOGIN_PATH = '/login?mode=top-silent';
+export const SILENT_LOGIN_PATH: SilentRecoveryPath = `${SW_ROUTES.login}?mode=silent`;
+export const TOP_LEVEL_LOGIN_PATH: TopLevelRecoveryPath = `${SW_ROUTES.login}?mode=top-silent`;
 /** An iframe round trip takes well under a second; one that never ends must not hang us. */
 export const RECOVERY_TIMEOUT_MS = 20_000;
 /** A top-level round trip may include a slow IdP; past this the attempt is considered lost. */
@@ -56,8 +57,8 @@ export class Recovery {
     // An unreadable hint (IndexedDB blocked or wiped) is no hint: only the page's belief counts.
     const hint = await this.d.hint.get().catch(() => null);
     if (!this.#fresh() || (!hint && !believedSignedIn)) return;
-    if (hint?.needsInteraction) return this.d.session.needsInteraction(hint.user);
-    this.#begin(hint ? { user: hint.user } : {});
+    if (hint?.needsInteraction) this.d.session.needsInteraction(hint.user);
+    else this.#begin(hint ? { user: hint.user } : {});
   }
 
   /** The refresher cannot refresh (no refresh token, or it may have been spent). */
@@ -66,7 +67,7 @@ export class Recovery {
   }
 
   /** For a page that says hello: the iframe path, if this page should host the attempt. */
-  offer(): string | undefined {
+  offer(): SilentRecoveryPath | undefined {
     const s = this.d.session.state;
     if (s.kind !== 'recovering') return undefined;
     if (s.phase.step === 'needs-host') return SILENT_LOGIN_PATH;
@@ -116,7 +117,7 @@ export class Recovery {
   }
 
   /** The page's iframe finished; says whether it may make the one top-level attempt. */
-  resultReported(outcome: 'done' | 'timeout'): string | undefined {
+  resultReported(outcome: 'done' | 'timeout'): TopLevelRecoveryPath | undefined {
     const s = this.d.session.state;
     if (s.kind !== 'recovering') return undefined;
     if (s.phase.step === 'top-level-offered') return TOP_LEVEL_LOGIN_PATH;
@@ -163,7 +164,10 @@ export class Recovery {
   async #waitFor(cause?: Exclude<Connection, 'ok'>, countIfReachable = false): Promise<void> {
     const now = await this.d.connectivity.check();
     if (this.d.session.state.kind !== 'recovering') return;
-    if (now === 'ok' && countIfReachable && ++this.#failures >= MAX_FAILED_ATTEMPTS) return this.#giveUp();
+    if (now === 'ok' && countIfReachable && ++this.#failures >= MAX_FAILED_ATTEMPTS) {
+      this.#giveUp();
+      return;
+    }
     this.d.session.recovering({ step: 'waiting', cause: now === 'ok' ? (cause ?? 'idp-unreachable') : now });
     this.#arm(retryDelay(this.#retries++), () => void this.#probe());
   }

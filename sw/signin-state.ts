@@ -208,12 +208,12 @@ export class VerifiedStateStore implements StateStore {
   }
 
   /** The library peeks only while house-cleaning (`clearStaleState`): memory copies, never storage. */
-  async get(key: string): Promise<string | null> {
-    return this.#memory.get(key) ?? null;
+  get(key: string): Promise<string | null> {
+    return Promise.resolve(this.#memory.get(key) ?? null);
   }
 
-  async getAllKeys(): Promise<string[]> {
-    return [...this.#memory.keys()];
+  getAllKeys(): Promise<string[]> {
+    return Promise.resolve([...this.#memory.keys()]);
   }
 
   /** The commitment the callback URL carries for `id` (missing means the entry cannot pass). */
@@ -266,12 +266,13 @@ export class VerifiedStateStore implements StateStore {
 /** For unit tests: a Map with the same one-time `take`. */
 export class MemoryPendingBackend implements PendingBackend {
   readonly entries = new Map<string, unknown>();
-  async put(key: string, value: string): Promise<void> {
+  put(key: string, value: string): Promise<void> {
     this.entries.set(key, value);
+    return Promise.resolve();
   }
-  async take(key: string): Promise<unknown> {
+  take(key: string): Promise<unknown> {
     const v = this.entries.get(key);
     this.entries.delete(key);
-    return v;
+    return Promise.resolve(v);
   }
 }

@@ -27,10 +27,13 @@ type Outcome =
 
 const log = logger('callback');
 
+/** A parameter that came more than once (a symbol: "duplicate" is also a string a parameter may hold). */
+const DUPLICATE = Symbol('duplicate');
+
 /** Each parameter at most once (RFC 6749 §3.1: "MUST NOT be included more than once"). */
-function single(q: URLSearchParams, name: string): string | null | 'duplicate' {
+function single(q: URLSearchParams, name: string): string | null | typeof DUPLICATE {
   const all = q.getAll(name);
-  if (all.length > 1) return 'duplicate';
+  if (all.length > 1) return DUPLICATE;
   return all[0] ?? null;
 }
 
@@ -47,7 +50,7 @@ async function complete(request: Request, ctx: CallbackCtx): Promise<Outcome> {
   const p: Record<'state' | 'code' | 'iss' | 'error', string | null> = { state: null, code: null, iss: null, error: null };
   for (const n of ['state', 'code', 'iss', 'error'] as const) {
     const v = single(q, n);
-    if (v === 'duplicate') return { ok: false, code: 'bad_callback' };
+    if (v === DUPLICATE) return { ok: false, code: 'bad_callback' };
     p[n] = v;
   }
   // A fragment-mode response reaches us with an empty query (fragments never reach the SW).
@@ -67,7 +70,8 @@ async function complete(request: Request, ctx: CallbackCtx): Promise<Outcome> {
     // The state is spent all the same: a code that arrived with it is never exchanged later.
     await oidc.store.remove(id);
     const spent = oidc.store.outcome(id);
-    return { ok: false, code: issOk ? 'bad_callback' : 'issuer_mismatch', ...(spent instanceof PendingError ? {} : { mode: spent?.data.mode }) };
+    const mode = spent instanceof PendingError ? undefined : spent?.data.mode;
+    return { ok: false, code: issOk ? 'bad_callback' : 'issuer_mismatch', ...(mode ? { mode } : {}) };
   }
 
   oidc.store.expect(id, commitment);

@@ -16,14 +16,14 @@ export async function freshPage(): Promise<void> {
   await deleteDatabase(OUTBOX_DB);
 }
 
-export const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ');
+export const text = (el: Element) => el.textContent.replace(/\s+/g, ' ');
 export const bannerText = (el: Element) => [...el.querySelectorAll('.banner p')].map((p) => p.textContent);
 export const until = (cond: () => boolean, what: string) => waitUntil(cond, what, { timeout: 10000 });
 export const listed = (el: TodoApp) => until(() => !!el.querySelector('todo-list'), 'list shown');
 export const checkbox = (el: Element, title: string) =>
-  [...el.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].find((c) => c.labels?.[0]?.textContent?.trim() === title);
+  [...el.querySelectorAll<HTMLInputElement>('input[type=checkbox]')].find((c) => c.labels?.[0]?.textContent.trim() === title);
 export const button = (el: Element, name: string) =>
-  [...el.querySelectorAll<HTMLButtonElement>('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent?.trim()) === name);
+  [...el.querySelectorAll<HTMLButtonElement>('button')].find((b) => (b.getAttribute('aria-label') ?? b.textContent.trim()) === name);
 /** What each todo says about itself besides its title ("Saving…", "Not saved yet, will sync"). */
 export const pendingText = (el: Element) => [...el.querySelectorAll('.todo .pending')].map((p) => p.textContent);
 

@@ -20,9 +20,9 @@ export class FakeApi implements TodoApi {
   /** While set, every call fails with this code (the API is down). */
   down: TodoApiErrorCode | null = null;
   /** The next call of that method fails with this code (before it is applied). */
-  failNext: Partial<Record<Method, TodoApiErrorCode>> = {};
+  failNext: Record<Method, TodoApiErrorCode | null> = { list: null, create: null, update: null, remove: null };
   /** The next call of that method is applied, then its answer is lost (an ambiguous failure). */
-  loseNextAnswer: Partial<Record<Method, boolean>> = {};
+  loseNextAnswer: Record<Method, boolean> = { list: false, create: false, update: false, remove: false };
   /** Calls of that method wait until `release()`. */
   hold: Partial<Record<Method, boolean>> = {};
   calls: Record<Method, number> = { list: 0, create: 0, update: 0, remove: 0 };
@@ -59,7 +59,7 @@ export class FakeApi implements TodoApi {
     if (this.hold[method]) await new Promise<void>((r) => this.waiting.push(r));
     const code = this.down ?? this.failNext[method];
     if (code) {
-      delete this.failNext[method];
+      this.failNext[method] = null;
       throw new TodoApiError(code, `fake ${code}`);
     }
     const key = w?.idempotencyKey;
@@ -77,7 +77,7 @@ export class FakeApi implements TodoApi {
     }
     if (key) this.replies.set(key, { ok: true, value });
     if (this.loseNextAnswer[method]) {
-      delete this.loseNextAnswer[method];
+      this.loseNextAnswer[method] = false;
       throw new TodoApiError('unreachable', 'fake: answer lost');
     }
     return value;

@@ -30,7 +30,7 @@ export function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = indexedDB.deleteDatabase(name);
     req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error(`deleting ${name} failed`));
     // `blocked` only means a connection is still finishing a transaction: the delete waits for it.
   });
 }
@@ -78,13 +78,14 @@ export class FakeVault implements VaultPort {
     return `/login?returnTo=${encodeURIComponent(returnTo)}`;
   }
 
-  async signOut(): Promise<void> {
+  signOut(): Promise<void> {
     this.signOutCalls++;
-    if (this.signOutError) throw this.signOutError;
+    return this.signOutError ? Promise.reject(this.signOutError) : Promise.resolve();
   }
 
-  async applyUpdate(): Promise<void> {
+  applyUpdate(): Promise<void> {
     this.updateCalls++;
+    return Promise.resolve();
   }
 
   whenApiReady(): Promise<void> {
@@ -101,12 +102,15 @@ export interface AxNode {
   readonly children?: readonly AxNode[];
 }
 
+// The package's .d.ts declares `Promise<void>`, but the command resolves with the snapshot tree.
+const snapshot = a11ySnapshot as (payload: Parameters<typeof a11ySnapshot>[0]) => Promise<unknown>;
+
 /**
  * Chromium's own accessibility tree (through the test runner's CDP session): the names a screen
  * reader or Playwright's getByRole would see, not what our code thinks it set.
  */
 export async function axNodes(): Promise<AxNode[]> {
-  const root = (await a11ySnapshot({})) as unknown as AxNode;
+  const root = (await snapshot({})) as AxNode;
   const out: AxNode[] = [];
   const walk = (node: AxNode) => {
     out.push(node);

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { assert, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/new-todo-form.ts';
 import type { NewTodoForm } from '../../src/components/new-todo-form.ts';
@@ -20,8 +20,8 @@ describe('new-todo-form', () => {
 
     it('has a textbox "New todo" and a button "Add"', async () => {
       await form();
-      expect(await findRole('textbox', 'New todo')).to.exist;
-      expect(await findRole('button', 'Add')).to.exist;
+      assert.exists(await findRole('textbox', 'New todo'));
+      assert.exists(await findRole('button', 'Add'));
     });
 
     it('Enter fires add-todo with the trimmed title', async () => {

@@ -19,7 +19,7 @@ async function dump(name: string): Promise<unknown[]> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const r = indexedDB.open(name);
     r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
+    r.onerror = () => reject(r.error ?? new Error(`opening ${name} failed`));
   });
   const out: unknown[] = [];
   for (const s of db.objectStoreNames) {

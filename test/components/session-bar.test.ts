@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { assert, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/session-bar.ts';
 import type { SessionBar } from '../../src/components/session-bar.ts';
@@ -46,7 +46,7 @@ describe('session-bar', () => {
     it("shows the user's name and a Sign out button", async () => {
       const el = await bar(signedIn);
       expect(el.querySelector('.user')!.textContent).to.equal('Alice Example');
-      expect(await findRole('button', 'Sign out')).to.exist;
+      assert.exists(await findRole('button', 'Sign out'));
     });
 
     it('falls back to the email when there is no name', async () => {

@@ -3,21 +3,23 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/session-panel.ts';
 import type { SessionPanel } from '../../src/components/session-panel.ts';
 import type { VaultStatus } from '../../src/app/vault-port.ts';
+import type { SessionSnapshot } from '../../sw/protocol.ts';
 import { useAppCss } from './helpers.ts';
 
+type SignedIn = Extract<SessionSnapshot, { status: 'signed-in' }>;
+
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0);
-const signedIn: VaultStatus = {
-  kind: 'ready',
-  swInstanceId: 'sw-7f3a',
-  session: {
-    status: 'signed-in',
-    user: { sub: 'alice-sub', name: 'Alice Example', email: 'alice@example.test' },
-    scopes: ['openid', 'todos:read', 'todos:write'],
-    accessTokenExpiresAt: NOW + 245_000,
-    lastRefreshAt: NOW - 35_000,
-    connection: 'ok',
-  },
+const ALICE: SignedIn = {
+  status: 'signed-in',
+  user: { sub: 'alice-sub', name: 'Alice Example', email: 'alice@example.test' },
+  scopes: ['openid', 'todos:read', 'todos:write'],
+  accessTokenExpiresAt: NOW + 245_000,
+  lastRefreshAt: NOW - 35_000,
+  connection: 'ok',
 };
+const ready = (session: SignedIn): VaultStatus => ({ kind: 'ready', swInstanceId: 'sw-7f3a', session });
+const signedIn = ready(ALICE);
+const withSession = (patch: Partial<SignedIn>): VaultStatus => ready({ ...ALICE, ...patch });
 
 async function panel(status: VaultStatus | null, open = true): Promise<SessionPanel> {
   const el = await fixture<SessionPanel>(html`<session-panel .status=${status} .now=${() => NOW}></session-panel>`);
@@ -32,12 +34,10 @@ function rows(el: Element): Record<string, string> {
   for (const div of el.querySelectorAll('dl > div')) {
     const dd = div.querySelector('dd')!;
     const items = [...dd.querySelectorAll('li')].map((li) => li.textContent);
-    out[div.querySelector('dt')!.textContent!.trim()] = items.length ? items.join(' ') : dd.textContent!.replace(/\s+/g, ' ').trim();
+    out[div.querySelector('dt')!.textContent.trim()] = items.length ? items.join(' ') : dd.textContent.replace(/\s+/g, ' ').trim();
   }
   return out;
 }
-
-const withSession = (patch: object): VaultStatus => ({ ...signedIn, session: { ...signedIn.session, ...patch } }) as VaultStatus;
 
 describe('session-panel', () => {
   before(useAppCss);
@@ -91,7 +91,7 @@ describe('session-panel', () => {
     });
 
     it('no worker id, token expiry countdown, scope names or subject id', async () => {
-      const words = (await panel(signedIn)).textContent!;
+      const words = (await panel(signedIn)).textContent;
       for (const debug of ['sw-7f3a', 'expires', 'todos:write', 'alice-sub', ' s ago']) expect(words).to.not.include(debug);
     });
 

@@ -25,7 +25,7 @@ describe('status-banner', () => {
       const el = await banner([]);
       const region = el.querySelector('[role=status]')!;
       expect(region.getAttribute('aria-live')).to.equal('polite');
-      expect(region.textContent!.trim()).to.equal('');
+      expect(region.textContent.trim()).to.equal('');
     });
   });
 

@@ -5,10 +5,10 @@ import { createTodoApi, TodoApiError, type TodoApiErrorCode } from '../../src/ap
 function apiAnswering(answer: () => Response | Promise<Response>, online = true) {
   const seen: { url: string; init: RequestInit | undefined }[] = [];
   const api = createTodoApi({
-    base: async () => 'http://localhost:4001',
+    base: () => Promise.resolve('http://localhost:4001'),
     isOnline: () => online,
     fetch: async (input, init) => {
-      seen.push({ url: String(input), init });
+      seen.push({ url: input instanceof Request ? input.url : String(input), init });
       return answer();
     },
   });
@@ -97,7 +97,7 @@ describe('todo-api client', () => {
   });
 
   it('a base URL that cannot be loaded is config', async () => {
-    const api = createTodoApi({ base: () => Promise.reject(new Error('404')), fetch: async () => json(200, []) });
+    const api = createTodoApi({ base: () => Promise.reject(new Error('404')), fetch: () => Promise.resolve(json(200, [])) });
     expect(await codeOf(api.list())).to.equal('config');
   });
 
@@ -105,7 +105,14 @@ describe('todo-api client', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let fetched = 0;
-    const api = createTodoApi({ base: async () => 'http://x', ready: () => gate, fetch: async () => (fetched++, json(200, [])) });
+    const api = createTodoApi({
+      base: () => Promise.resolve('http://x'),
+      ready: () => gate,
+      fetch: () => {
+        fetched++;
+        return Promise.resolve(json(200, []));
+      },
+    });
     const pending = api.list();
     await Promise.resolve();
     expect(fetched).to.equal(0);
@@ -165,9 +172,9 @@ describe('todo-api client', () => {
 
     it('a request aborted by its timeout is unreachable (the answer may be lost: retried)', async () => {
       const api = createTodoApi({
-        base: async () => 'http://x',
+        base: () => Promise.resolve('http://x'),
         isOnline: () => true,
-        fetch: (_i, init) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason))),
+        fetch: (_i, init) => new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason as DOMException))),
       });
       expect(await codeOf(api.create('x', { signal: AbortSignal.timeout(10) }))).to.equal('unreachable');
     });

@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { assert, expect } from '@open-wc/testing';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import { app, bannerText, checkbox, freshPage, listed, text, until } from './app-fixture.ts';
 import { FakeApi } from './fake-api.ts';
@@ -21,7 +21,7 @@ describe('todo-app: the list', () => {
       const el = await app(new FakeVault());
       await listed(el);
       expect(text(el)).to.include('Nothing to do yet. Add your first todo above.');
-      expect(await findRole('textbox', 'New todo')).to.exist;
+      assert.exists(await findRole('textbox', 'New todo'));
     });
   });
 
@@ -61,7 +61,7 @@ describe('todo-app: the list', () => {
       const el = await app(new FakeVault(), api());
       await listed(el);
       expect(el.querySelector('session-bar .user')!.textContent).to.equal('Alice Example');
-      expect(await findRole('button', 'Sign out')).to.exist;
+      assert.exists(await findRole('button', 'Sign out'));
     });
 
     it('Enter in New todo adds the todo, clears the box and keeps focus there', async () => {
@@ -139,7 +139,7 @@ describe('todo-app: the list', () => {
     it('shows the new todo at once, marked Saving…', async () => {
       const { el, fake } = await saving();
       expect(await rolesNamed('checkbox')).to.deep.equal(['Buy milk', 'Water plants']);
-      expect(el.querySelector('section[aria-busy=true]')).to.exist;
+      assert.exists(el.querySelector('section[aria-busy=true]'));
       fake.release();
       await until(() => !el.querySelector('.saving'), 'saved');
     });
@@ -162,7 +162,7 @@ describe('todo-app: the list', () => {
     it('says what went wrong next to Retry', async () => {
       const { el } = await failed('server');
       expect(bannerText(el)).to.deep.equal(['The todo service had a problem. The app keeps trying.']);
-      expect(await findRole('button', 'Retry')).to.exist;
+      assert.exists(await findRole('button', 'Retry'));
     });
 
     it('Retry loads the list', async () => {

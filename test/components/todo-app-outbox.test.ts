@@ -121,7 +121,7 @@ describe('todo-app: the outbox', () => {
     it('is announced and shows both versions; the todo says it waits for a choice', async () => {
       const { el } = await conflicted();
       expect(bannerText(el)).to.deep.equal(['“Buy oat milk” was changed somewhere else before your change was saved. Choose which version to keep.']);
-      const versions = [...el.querySelectorAll('todo-conflict dd')].map((d) => d.textContent!.replace(/\s+/g, ' ').trim());
+      const versions = [...el.querySelectorAll('todo-conflict dd')].map((d) => d.textContent.replace(/\s+/g, ' ').trim());
       expect(versions).to.deep.equal(['Buy oat milk, not done', 'Buy oat milk, done']);
       expect(pendingText(el)).to.deep.equal(['Changed elsewhere: choose a version above']);
     });

@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { assert, expect } from '@open-wc/testing';
 import type { AuthErrorCode } from '../../sw/protocol.ts';
 import type { TodoApp } from '../../src/components/todo-app.ts';
 import { AUTH_ERROR_TEXT } from '../../src/app/messages.ts';
@@ -40,7 +40,7 @@ describe('todo-app', () => {
 
     it('offers Reload when the worker failed to start', async () => {
       await app(new FakeVault({ kind: 'unavailable', reason: 'failed' }));
-      expect(await findRole('button', 'Reload')).to.exist;
+      assert.exists(await findRole('button', 'Reload'));
     });
   });
 
@@ -111,7 +111,7 @@ describe('todo-app', () => {
 
     it('shows a skeleton saying the session is being restored', async () => {
       const el = await app(recovering());
-      expect(el.querySelector('.skeleton')).to.exist;
+      assert.exists(el.querySelector('.skeleton'));
       expect(text(el.querySelector('main')!)).to.include('Restoring your session…');
     });
 
@@ -136,7 +136,7 @@ describe('todo-app', () => {
       const api = new FakeApi();
       api.hold.list = true;
       const el = await app(new FakeVault(), api);
-      expect(el.querySelector('.skeleton')).to.exist;
+      assert.exists(el.querySelector('.skeleton'));
       expect(text(el.querySelector('main')!)).to.include('Loading your todos…');
     });
   });
@@ -155,7 +155,7 @@ describe('todo-app', () => {
       const el = await app(vault);
       vault.emit('updateAvailable', undefined);
       await until(() => !!el.querySelector('.banner button'), 'button');
-      expect(await findRole('button', 'Reload to update')).to.exist;
+      assert.exists(await findRole('button', 'Reload to update'));
       el.querySelector<HTMLButtonElement>('.banner button')!.click();
       expect(vault.updateCalls).to.equal(1);
     });
@@ -180,7 +180,7 @@ describe('todo-app', () => {
       el.querySelector<HTMLButtonElement>('session-bar button')!.click();
       await until(() => bannerText(el).length > 0, 'message');
       expect(bannerText(el)).to.deep.equal(['Signing out did not work. Please try again.']);
-      expect(await findRole('button', 'Sign out')).to.exist;
+      assert.exists(await findRole('button', 'Sign out'));
     });
 
     it('sign-out in another tab shows signed out without a reload', async () => {
@@ -215,7 +215,7 @@ describe('todo-app', () => {
       vault.emit('status', ready({ status: 'recovering', connection: 'ok' }));
       await el.updateComplete;
       expect(el.querySelector('session-bar .user')!.textContent).to.equal('Alice Example');
-      expect(await findRole('button', 'Sign out')).to.exist;
+      assert.exists(await findRole('button', 'Sign out'));
       expect(await rolesNamed('checkbox')).to.deep.equal(['Buy milk']);
       await expect(el).to.be.accessible();
     });

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { assert, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../src/components/todo-conflict.ts';
 import type { TodoConflict } from '../../src/components/todo-conflict.ts';
@@ -16,7 +16,7 @@ async function card(c: ConflictView): Promise<TodoConflict> {
   return fixture<TodoConflict>(html`<todo-conflict .conflict=${c}></todo-conflict>`);
 }
 
-const dd = (el: Element) => [...el.querySelectorAll('dd')].map((d) => d.textContent!.replace(/\s+/g, ' ').trim());
+const dd = (el: Element) => [...el.querySelectorAll('dd')].map((d) => d.textContent.replace(/\s+/g, ' ').trim());
 
 describe('todo-conflict', () => {
   before(useAppCss);
@@ -47,8 +47,8 @@ describe('todo-conflict', () => {
     await card(conflict({ ...theirs, completed: true }));
     const region = (await axNodes()).find((n) => n.role === 'region');
     expect(region?.name).to.equal('“Oat milk” was changed somewhere else');
-    expect(await findRole('button', 'Keep mine')).to.exist;
-    expect(await findRole('button', 'Keep theirs')).to.exist;
+    assert.exists(await findRole('button', 'Keep mine'));
+    assert.exists(await findRole('button', 'Keep theirs'));
   });
 
   for (const [label, choice] of [['Keep mine', 'mine'], ['Keep theirs', 'theirs']] as const) {

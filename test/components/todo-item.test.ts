@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { assert, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/todo-item.ts';
 import type { TodoItem } from '../../src/components/todo-item.ts';
@@ -9,7 +9,12 @@ async function item(t: TodoView, readOnly = false): Promise<TodoItem> {
   return fixture<TodoItem>(html`<todo-item .todo=${t} ?read-only=${readOnly}></todo-item>`);
 }
 
-const q = <T extends Element>(el: Element, sel: string) => el.querySelector<T>(sel)!;
+/** The element `sel` finds, checked to be a `type` (a wrong selector fails here, by name). */
+function q<T extends Element>(el: Element, sel: string, type: abstract new () => T): T {
+  const found = el.querySelector(sel);
+  if (!(found instanceof type)) throw new Error(`no ${type.name} at ${sel}`);
+  return found;
+}
 
 describe('todo-item', () => {
   before(useAppCss);
@@ -22,15 +27,15 @@ describe('todo-item', () => {
     it('has a checkbox named by its title, and Edit / Delete buttons naming it', async () => {
       await item(todo('Buy milk'));
       expect(await findRole('checkbox', 'Buy milk')).to.include({ checked: false });
-      expect(await findRole('button', 'Edit Buy milk')).to.exist;
-      expect(await findRole('button', 'Delete Buy milk')).to.exist;
+      assert.exists(await findRole('button', 'Edit Buy milk'));
+      assert.exists(await findRole('button', 'Delete Buy milk'));
     });
 
     it('fires toggle-todo when the checkbox is clicked', async () => {
       const t = todo('Buy milk');
       const el = await item(t);
       const event = oneEvent(el, 'toggle-todo');
-      q<HTMLInputElement>(el, 'input[type=checkbox]').click();
+      q(el, 'input[type=checkbox]', HTMLInputElement).click();
       expect((await event).detail).to.deep.equal({ id: t.id, completed: true });
     });
 
@@ -47,7 +52,7 @@ describe('todo-item', () => {
       const t = todo('Buy milk');
       const el = await item(t);
       const event = oneEvent(el, 'delete-todo');
-      q<HTMLButtonElement>(el, 'button[aria-label="Delete Buy milk"]').click();
+      q(el, 'button[aria-label="Delete Buy milk"]', HTMLButtonElement).click();
       expect((await event).detail).to.deep.equal({ id: t.id });
     });
   });
@@ -66,7 +71,7 @@ describe('todo-item', () => {
       const t = todo('Water plants', { completed: true });
       const el = await item(t);
       const event = oneEvent(el, 'toggle-todo');
-      q<HTMLInputElement>(el, 'input[type=checkbox]').click();
+      q(el, 'input[type=checkbox]', HTMLInputElement).click();
       expect((await event).detail).to.deep.equal({ id: t.id, completed: false });
     });
   });
@@ -80,7 +85,7 @@ describe('todo-item', () => {
     for (const [pending, words] of states) {
       it(`${pending}: says "${words}", accessibly`, async () => {
         const el = await item(todo('Call mum', { pending }));
-        expect(q(el, '.pending').textContent).to.equal(words);
+        expect(q(el, '.pending', Element).textContent).to.equal(words);
         await expect(el).to.be.accessible();
       });
     }
@@ -91,7 +96,9 @@ describe('todo-item', () => {
     });
 
     it('a just-added todo can be changed at once (the change follows its create in the outbox)', async () => {
-      await item(todo('Call mum', { id: 'pending-1', pending: 'queued', version: undefined }));
+      // Not on the server yet, so it has no version.
+      const { version: _, ...unsaved } = todo('Call mum', { id: 'pending-1', pending: 'queued' });
+      await item(unsaved);
       expect(await findRole('checkbox', 'Call mum')).to.not.include({ disabled: true });
       expect(await findRole('button', 'Delete Call mum')).to.not.include({ disabled: true });
     });
@@ -99,11 +106,11 @@ describe('todo-item', () => {
     it('keeps a rename being typed when the todo gets its server id (same key)', async () => {
       const t = todo('Call mum', { id: 'pending-1', key: 'pending-1', pending: 'saving' });
       const el = await item(t);
-      q<HTMLButtonElement>(el, 'button[aria-label="Edit Call mum"]').click();
+      q(el, 'button[aria-label="Edit Call mum"]', HTMLButtonElement).click();
       await el.updateComplete;
       el.todo = { ...t, id: 's1', version: 1, pending: 'saved' };
       await el.updateComplete;
-      expect(el.querySelector('input.edit')).to.exist;
+      assert.exists(el.querySelector('input.edit'));
     });
   });
 
@@ -123,7 +130,7 @@ describe('todo-item', () => {
   describe('editing', () => {
     async function editing(t: TodoView): Promise<TodoItem> {
       const el = await item(t);
-      q<HTMLButtonElement>(el, `button[aria-label="Edit ${t.title}"]`).click();
+      q(el, `button[aria-label="Edit ${t.title}"]`, HTMLButtonElement).click();
       await el.updateComplete;
       await el.updateComplete;
       return el;
@@ -135,7 +142,7 @@ describe('todo-item', () => {
 
     it('moves focus into the title textbox', async () => {
       const el = await editing(todo('Buy milk'));
-      expect(document.activeElement).to.equal(q(el, 'input.edit'));
+      expect(document.activeElement).to.equal(q(el, 'input.edit', Element));
       expect(await findRole('textbox', 'Rename Buy milk')).to.include({ focused: true });
     });
 
@@ -165,7 +172,7 @@ describe('todo-item', () => {
       await sendKeys({ press: 'Escape' });
       await el.updateComplete;
       expect(fired).to.equal(0);
-      expect(q(el, '.title').textContent).to.equal('Buy milk');
+      expect(q(el, '.title', Element).textContent).to.equal('Buy milk');
       expect(document.activeElement?.getAttribute('aria-label')).to.equal('Edit Buy milk');
     });
 
@@ -177,7 +184,7 @@ describe('todo-item', () => {
       await sendKeys({ press: 'Enter' });
       await el.updateComplete;
       expect(fired).to.equal(0);
-      expect(q(el, '.title').textContent).to.equal('Buy milk');
+      expect(q(el, '.title', Element).textContent).to.equal('Buy milk');
     });
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { Base, OutboxEntry, OutboxOp } from '../../src/app/outbox-plan.ts';
+import type { OutboxEntry, OutboxOp } from '../../src/app/outbox-plan.ts';
 import { mergeView, SEND_GRACE_MS } from '../../src/app/todo-view.ts';
 import type { Todo } from '../../src/app/todo-api.ts';
 
@@ -9,7 +9,7 @@ const queued = (op: OutboxOp, extra: Partial<OutboxEntry> = {}): OutboxEntry => 
   sub: 'alice',
   key: `k${seq}`,
   op,
-  base: 'chained' as Base,
+  base: 'chained',
   title: 'T',
   notBefore: 0,
   queuedAt: Date.UTC(2026, 10, 26),

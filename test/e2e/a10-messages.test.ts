@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openApp, pageFetch, signIn, swSession } from './harness/browser.ts';
+import { closeAll, openApp, pageFetch, signIn, swSession } from './harness/browser.ts';
 import { eventually, useStack } from './harness/fixture.ts';
 import { startRecordingServer, type RecordingServer } from './harness/recorder.ts';
 
@@ -9,7 +9,7 @@ describe('A10: nothing a page sends can change what the SW trusts', () => {
   before(async () => {
     evil = await startRecordingServer('localhost');
   });
-  after(async () => evil?.close());
+  after(() => closeAll(evil));
   const f = useStack({ relaxConnectSrc: true });
 
   test('A10: messages asking to change the issuer, token endpoint or allow-list have no effect', async () => {

@@ -70,7 +70,7 @@ describe('A11: DPoP-bound tokens, proofs made in the SW', () => {
       assert.equal(c['htu'], `${call.url.origin}${call.url.pathname}`, 'htu without query');
       assert.equal(c['ath'], createHash('sha256').update(token ?? '').digest('base64url'));
       assert.ok(typeof c.jti === 'string' && !jtis.has(c.jti), 'a unique jti');
-      jtis.add(c.jti as string);
+      jtis.add(c.jti);
     }
   });
 
@@ -88,7 +88,7 @@ describe('A11: DPoP-bound tokens, proofs made in the SW', () => {
         const db = await new Promise<IDBDatabase>((res, rej) => {
           const r = indexedDB.open(info.name!);
           r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error);
+          r.onerror = () => rej(r.error ?? new Error('indexedDB.open failed'));
         });
         for (const name of Array.from(db.objectStoreNames)) {
           const all = db.transaction(name).objectStore(name).getAll();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openApp, signIn, swRequest, swSession, waitForApp, waitForSession } from './harness/browser.ts';
+import { closeAll, openApp, signIn, swRequest, swSession, waitForApp, waitForSession } from './harness/browser.ts';
 import { eventually, useStack } from './harness/fixture.ts';
 import { refresh } from '../stack/flow.ts';
 import { startRecordingServer, type RecordingServer } from './harness/recorder.ts';
@@ -10,7 +10,7 @@ describe('A12: sign-out revokes, clears every tab, ends the IdP session', () => 
   before(async () => {
     elsewhere = await startRecordingServer('localhost');
   });
-  after(async () => elsewhere?.close());
+  after(() => closeAll(elsewhere));
   const f = useStack();
 
   test('A12: sign-out in one tab: the other tab shows signed-out without a reload, and the refresh token is dead', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { fillIdpLogin, openApp, swSession, waitForApp, waitForSession } from './harness/browser.ts';
 import { lastAuthError, useStack } from './harness/fixture.ts';
 import { forgeKit, type ForgeKit } from './harness/id-token-forge.ts';
@@ -7,9 +7,11 @@ import { forgeKit, type ForgeKit } from './harness/id-token-forge.ts';
 describe('A4: the ID token is verified (signature via JWKS, iss, aud, exp, nonce, alg)', () => {
   const f = useStack();
   let kit: ForgeKit;
+  before(async () => {
+    kit = await forgeKit();
+  });
 
   async function signInThrough(alter: (token: string) => Promise<string> | string, user: 'alice' | 'bob' = 'alice') {
-    kit ??= await forgeKit();
     // Our key is in the JWKS the browser sees, so a re-signed token verifies: only the
     // altered claim can make it fail.
     f.proxy.setJwksTransform(kit.addKeyToJwks);
@@ -47,7 +49,6 @@ describe('A4: the ID token is verified (signature via JWKS, iss, aud, exp, nonce
   ];
   for (const [label, make] of cases) {
     test(`A4: an ID token with ${label} fails the login with id_token_invalid`, async () => {
-      kit ??= await forgeKit();
       const { page, nav } = await signInThrough(make());
       assert.equal(lastAuthError(nav), 'id_token_invalid');
       assert.equal((await swSession(page)).status, 'signed-out');

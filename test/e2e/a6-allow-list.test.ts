@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { openApp, pageFetch, signIn } from './harness/browser.ts';
+import { closeAll, pageFetch, signIn } from './harness/browser.ts';
 import { eventually, useStack } from './harness/fixture.ts';
 import { startRecorderPair, startRecordingServer, type RecordingServer } from './harness/recorder.ts';
 
@@ -26,9 +26,7 @@ describe('A6: bearer only to the exact API allow-list, end to end', () => {
     loopbackIp = await startRecordingServer('127.0.0.1');
     mapped = await startRecordingServer('127.0.0.1', 'api.evil.e2e.test');
   });
-  after(async () => {
-    for (const r of [localhostOther, loopbackIp, mapped]) await r?.close();
-  });
+  after(() => closeAll(localhostOther, loopbackIp, mapped));
   const f = useStack({ relaxConnectSrc: true }, () => ({ extraArgs: RESOLVER_ARGS }));
 
   async function signedInPage(): Promise<Page> {
@@ -69,7 +67,7 @@ describe('A6: bearer only to the exact API allow-list, end to end', () => {
     const page = await signedInPage();
     const res = await page.goto(`${f.stack.origins.apiOrigin}/todos`);
     assert.equal(res?.status(), 401);
-    assert.doesNotMatch(res?.headers()['www-authenticate'] ?? '', /error=/);
+    assert.doesNotMatch(res.headers()['www-authenticate'] ?? '', /error=/);
   });
 });
 
@@ -79,10 +77,7 @@ describe('A6: allow-list table through the real SW (a recording server stands in
   before(async () => {
     [api, longerPort] = await startRecorderPair('localhost');
   });
-  after(async () => {
-    await api?.close();
-    await longerPort?.close();
-  });
+  after(() => closeAll(api, longerPort));
   const f = useStack(
     () => ({ apiOverride: { origin: api.origin, pathPrefix: '/api' }, relaxConnectSrc: true }),
     () => ({ extraArgs: RESOLVER_ARGS }),

@@ -48,12 +48,12 @@ describe('A5, A7, A8: no token, code or verifier readable by page script', () =>
     await signIn(page, o, 'bob');
     assert.ok(f.proxy.secrets().length > before, 'captured this login');
     const storage = await page.evaluate(async () => {
-      const dump: string[] = [document.cookie, JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })];
+      const dump: string[] = [document.cookie, JSON.stringify(Object.fromEntries(Object.entries(localStorage))), JSON.stringify(Object.fromEntries(Object.entries(sessionStorage)))];
       for (const info of await indexedDB.databases()) {
         const db = await new Promise<IDBDatabase>((res, rej) => {
           const r = indexedDB.open(info.name!);
           r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error);
+          r.onerror = () => rej(r.error ?? new Error('indexedDB.open failed'));
         });
         for (const store of Array.from(db.objectStoreNames)) {
           const s = db.transaction(store).objectStore(store);
@@ -73,7 +73,7 @@ describe('A5, A7, A8: no token, code or verifier readable by page script', () =>
     await assertNoSecretsInPage(page, f.proxy.secrets(), 'A8 after login');
   });
 
-  test('A5: no access_token in any URL, and the access token only ever travels in Authorization', async () => {
+  test('A5: no access_token in any URL, and the access token only ever travels in Authorization', () => {
     const urls = f.proxy.requests.map((r) => r.url.href);
     assert.ok(urls.length > 0);
     for (const u of urls) assert.doesNotMatch(u, /access_token=/);

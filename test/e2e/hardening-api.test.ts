@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pageFetch, signIn } from './harness/browser.ts';
+import { closeAll, pageFetch, signIn } from './harness/browser.ts';
 import { eventually, useStack } from './harness/fixture.ts';
 import { startRecordingServer, type RecordingServer, type Respond } from './harness/recorder.ts';
 
@@ -17,7 +17,7 @@ describe('Issue 8: what the SW does with an API that misbehaves', () => {
       return undefined;
     });
   });
-  after(async () => api?.close());
+  after(() => closeAll(api));
   const f = useStack(() => ({ apiOverride: { origin: api.origin, pathPrefix: '/api' } }));
 
   test('finding 5: a same-origin redirect off the path prefix never receives the token; the page gets a coded refusal', async () => {

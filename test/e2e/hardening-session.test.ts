@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { openApp, pageFetch, signIn, stopServiceWorkers, swRequest, swSession, waitForApp, waitForSession } from './harness/browser.ts';
+import { closeAll, openApp, pageFetch, signIn, stopServiceWorkers, swRequest, swSession, waitForApp, waitForSession } from './harness/browser.ts';
 import { eventually, sleep, useStack } from './harness/fixture.ts';
 import { startRecordingServer, type RecordingServer } from './harness/recorder.ts';
 
@@ -14,7 +14,7 @@ describe('Issue 8: a session is what its generation says', () => {
   before(async () => {
     elsewhere = await startRecordingServer('localhost');
   });
-  after(async () => elsewhere?.close());
+  after(() => closeAll(elsewhere));
   // 20 s access tokens: a refresh is due after 10 s.
   const f = useStack({ accessTokenTtl: 20 });
   let open: BrowserContext | undefined;

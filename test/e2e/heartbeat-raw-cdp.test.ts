@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { closeAll } from './harness/browser.ts';
 import { launchRawBrowser, type RawBrowser, type RawPage } from './harness/raw-cdp.ts';
 import { sleep } from './harness/fixture.ts';
 import { startStack, type Stack } from './harness/stack.ts';
@@ -41,10 +42,7 @@ describe('Heartbeat over raw CDP (no debugger attached to the SW)', () => {
     stack = await startStack({ proxy: false });
     browser = await launchRawBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  after(() => closeAll(browser, stack));
 
   test('Heartbeat: the same SW instance lives through 60 s of idling with the heartbeat, and is replaced without it', { timeout: 180_000 }, async () => {
     const url = `${stack.origins.appOrigin}/`;

@@ -96,7 +96,7 @@ describe('Recovery: the session comes back without user action', () => {
     const held = f.proxy.tokenRequestCount();
     try {
       // Keep calling until the SW starts a refresh (held at the proxy).
-      await eventually(async () => {
+      await eventually(() => {
         void apiCall(page, `${o.apiOrigin}/todos`);
         return f.proxy.tokenRequestCount() > held ? true : undefined;
       }, 'a refresh reaching the token endpoint', 60_000);

@@ -23,9 +23,10 @@ export interface ProofParts {
   readonly htu: string;
   /** Adds `ath` for this token. */
   readonly accessToken?: string;
-  readonly nonce?: string;
+  /** `undefined` sends no nonce: a caller's `{ nonce: undefined }` overrides a default one. */
+  readonly nonce?: string | undefined;
   /** Merged over the defaults (`jti`, `iat`, `htm`, `htu`, `ath`, `nonce`); `undefined` removes one. */
-  readonly claims?: JWTPayload;
+  readonly claims?: { readonly [K in keyof JWTPayload]?: JWTPayload[K] | undefined };
   /** Merged over `{ typ: 'dpop+jwt', alg: 'ES256', jwk }`. */
   readonly header?: Record<string, unknown>;
   /** Sign with another key than the one in the header. */
@@ -37,7 +38,7 @@ export function ath(accessToken: string): string {
 }
 
 export async function dpopProof(key: DpopKey, p: ProofParts): Promise<string> {
-  const claims: JWTPayload = {
+  const merged: Record<string, unknown> = {
     jti: randomUUID(),
     htm: p.htm,
     htu: p.htu,
@@ -46,7 +47,7 @@ export async function dpopProof(key: DpopKey, p: ProofParts): Promise<string> {
     ...(p.nonce !== undefined ? { nonce: p.nonce } : {}),
     ...p.claims,
   };
-  for (const [k, v] of Object.entries(claims)) if (v === undefined) delete claims[k];
+  const claims: JWTPayload = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined));
   const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: key.publicJwk, ...p.header } as { alg: string } & Record<string, unknown>;
   return new SignJWT(claims).setProtectedHeader(header).sign(p.signWith ?? key.privateKey);
 }

@@ -221,7 +221,7 @@ export function tokenRequest(
   extraHeaders: Record<string, string> = {},
 ): Promise<Response> {
   const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', ...extraHeaders };
-  if (appOrigin !== undefined) headers.Origin = appOrigin;
+  if (appOrigin !== undefined) headers['Origin'] = appOrigin;
   return fetch(new URL('/token', issuer), {
     method: 'POST',
     headers,

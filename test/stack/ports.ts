@@ -51,7 +51,7 @@ export function originsFromEnv(env: NodeJS.ProcessEnv = process.env): StackOrigi
  * derive from it, so it must be an origin exactly: scheme, host, port, nothing else.
  */
 export function withAppOriginFromEnv(o: StackOrigins, env: NodeJS.ProcessEnv = process.env): StackOrigins {
-  const raw = env.APP_ORIGIN;
+  const raw = env['APP_ORIGIN'];
   if (raw === undefined || raw === '') return o;
   let url: URL | undefined;
   try {

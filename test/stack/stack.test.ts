@@ -5,14 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { bearer } from './api/test-helpers.ts';
 import { authorizeRequest, refresh, signIn } from './flow.ts';
 import { freePort } from './free-port.ts';
+import { useTeardown } from './teardown.ts';
 
 const STACK = resolve(import.meta.dirname, 'stack.ts');
 let dir: string;
@@ -23,8 +22,9 @@ let appOrigin: string;
 let issuer: string;
 let apiOrigin: string;
 
+const teardown = useTeardown();
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'stack-'));
+  dir = await teardown.tempDir('stack-');
   const [idpPort, apiPort, appPort, vitePort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   appOrigin = `http://localhost:${appPort}`;
   issuer = `http://localhost:${idpPort}`;
@@ -41,6 +41,10 @@ before(async () => {
   };
   child = spawn(process.execPath, ['--import', 'tsx', STACK], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   exited = new Promise((r) => child.once('exit', r));
+  teardown.defer(async () => {
+    child.kill('SIGTERM');
+    await exited;
+  });
   let out = '';
   let err = '';
   child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
@@ -56,16 +60,14 @@ before(async () => {
     child.once('exit', (code) => fail(new Error(`stack exited with ${code}: ${err}`)));
   });
 });
-after(async () => {
-  child?.kill('SIGTERM');
-  await exited;
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-});
 
 function listening(port: number): Promise<boolean> {
   return new Promise((resolveConn) => {
     const s = connect(port, 'localhost');
-    s.once('connect', () => (s.destroy(), resolveConn(true)));
+    s.once('connect', () => {
+      s.destroy();
+      resolveConn(true);
+    });
     s.once('error', () => resolveConn(false));
   });
 }
@@ -74,7 +76,7 @@ describe('issue 10 item 3: npm run stack for another app origin', () => {
   test('C2: the IdP redirects to APP_ORIGIN/callback only; the code exchange works for that origin', async () => {
     const { tokens } = await signIn({ issuer, appOrigin, username: 'alice', password: 'alice-password' });
     assert.ok(tokens.access_token && tokens.refresh_token);
-    const elsewhere = authorizeRequest(issuer, `http://localhost:${env.APP_PORT}`);
+    const elsewhere = authorizeRequest(issuer, `http://localhost:${env['APP_PORT']}`);
     const res = await fetch(elsewhere.url, { redirect: 'manual' });
     assert.equal(res.status, 400, 'the default app origin is not registered');
     assert.equal(res.headers.get('Location'), null);
@@ -90,14 +92,14 @@ describe('issue 10 item 3: npm run stack for another app origin', () => {
   });
 
   test('nothing listens for the app (no Vite)', async () => {
-    assert.equal(await listening(Number(env.APP_PORT)), false);
+    assert.equal(await listening(Number(env['APP_PORT'])), false);
     assert.equal(await listening(Number(new URL(appOrigin).port)), false);
   });
 
   test('SIGTERM stops both servers and exits 0', async () => {
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    assert.equal(await listening(Number(env.IDP_PORT)), false);
-    assert.equal(await listening(Number(env.API_PORT)), false);
+    assert.equal(await listening(Number(env['IDP_PORT'])), false);
+    assert.equal(await listening(Number(env['API_PORT'])), false);
   });
 });

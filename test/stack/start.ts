@@ -11,7 +11,7 @@ import { originsFromEnv } from './ports.ts';
 
 async function main(): Promise<void> {
   helpRequested('npm start', 'npm start: the IdP, the Todo API and the app (Vite dev server), with data in .data/.');
-  if (process.env.APP_ORIGIN) {
+  if (process.env['APP_ORIGIN']) {
     throw new Error('APP_ORIGIN is for `npm run stack` (an app served elsewhere); npm start serves the app itself on APP_PORT');
   }
   const o = originsFromEnv();

@@ -44,7 +44,7 @@ for (const [label, answer, code] of [
   ['no ID token at all', () => () => tokenJson({}), 'id_token_invalid'],
 ] as const) {
   test(`A4: ${label} -> ${code}, and no session`, async () => {
-    const r = await callbackWith(answer as (nonce: string) => Route);
+    const r = await callbackWith(answer);
     assert.equal(r.code, code);
     assert.equal(r.tokenRequests, 1);
     assert.equal(r.t.ctx.session.tokens(), undefined);

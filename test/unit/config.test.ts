@@ -47,11 +47,10 @@ test('config: resource and audience extras are kept', () => {
 test('config: loaded with cache no-store, memoized, unreachable -> config_unreachable', async () => {
   const inits: Array<RequestInit | undefined> = [];
   let fail = true;
-  const load = configLoader(APP, (async (_url: RequestInfo | URL, init?: RequestInit) => {
+  const load = configLoader(APP, (_url, init) => {
     inits.push(init);
-    if (fail) throw new TypeError('network');
-    return Response.json(CONFIG);
-  }) as typeof fetch);
+    return fail ? Promise.reject(new TypeError('network')) : Promise.resolve(Response.json(CONFIG));
+  });
   await assert.rejects(load(), (e: unknown) => e instanceof ConfigError && e.code === 'config_unreachable');
   fail = false;
   const a = await load();

@@ -6,35 +6,35 @@
 export class FakeCache implements Pick<Cache, 'match' | 'put' | 'delete'> {
   readonly entries = new Map<string, { body: ArrayBuffer; headers: Headers }>();
 
-  async match(request: RequestInfo | URL): Promise<Response | undefined> {
+  match(request: RequestInfo | URL): Promise<Response | undefined> {
     const e = this.entries.get(String(request instanceof Request ? request.url : request));
-    return e ? new Response(e.body.slice(0), { headers: e.headers }) : undefined;
+    return Promise.resolve(e ? new Response(e.body.slice(0), { headers: e.headers }) : undefined);
   }
 
   async put(request: RequestInfo | URL, response: Response): Promise<void> {
     this.entries.set(String(request instanceof Request ? request.url : request), { body: await response.arrayBuffer(), headers: new Headers(response.headers) });
   }
 
-  async delete(request: RequestInfo | URL): Promise<boolean> {
-    return this.entries.delete(String(request instanceof Request ? request.url : request));
+  delete(request: RequestInfo | URL): Promise<boolean> {
+    return Promise.resolve(this.entries.delete(String(request instanceof Request ? request.url : request)));
   }
 }
 
 export class FakeCaches implements Pick<CacheStorage, 'open' | 'keys' | 'delete'> {
   readonly caches = new Map<string, FakeCache>();
 
-  async open(name: string): Promise<Cache> {
+  open(name: string): Promise<Cache> {
     let c = this.caches.get(name);
     if (!c) this.caches.set(name, (c = new FakeCache()));
-    return c as unknown as Cache;
+    return Promise.resolve(c as unknown as Cache);
   }
 
-  async keys(): Promise<string[]> {
-    return [...this.caches.keys()];
+  keys(): Promise<string[]> {
+    return Promise.resolve([...this.caches.keys()]);
   }
 
-  async delete(name: string): Promise<boolean> {
-    return this.caches.delete(name);
+  delete(name: string): Promise<boolean> {
+    return Promise.resolve(this.caches.delete(name));
   }
 
   asCacheStorage(): CacheStorage {

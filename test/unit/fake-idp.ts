@@ -88,20 +88,22 @@ export function fakeFetch(routes: Record<string, Route>, config: unknown = CONFI
     if (key === `${ISSUER}/.well-known/openid-configuration`) return Response.json(DISCOVERY);
     throw new Error(`unexpected network call in test: ${req.method} ${key}`);
   };
-  return { fetch: fn as typeof fetch, calls, callsTo: (url: string) => calls.filter((c) => c.url.split('?')[0] === url) };
+  return { fetch: fn, calls, callsTo: (url: string) => calls.filter((c) => c.url.split('?')[0] === url) };
 }
 
 /** The hint store as a plain value. */
 export class MemoryHintStore implements HintStore {
   value: SessionHint | null = null;
-  async get() {
-    return this.value;
+  get(): Promise<SessionHint | null> {
+    return Promise.resolve(this.value);
   }
-  async set(hint: SessionHint) {
+  set(hint: SessionHint): Promise<void> {
     this.value = hint;
+    return Promise.resolve();
   }
-  async clear() {
+  clear(): Promise<void> {
     this.value = null;
+    return Promise.resolve();
   }
 }
 
@@ -135,10 +137,11 @@ export function makeCtx(fetchFn: typeof fetch, keys: Keys, start = Date.now(), p
     online: () => net.online,
     pending,
     hint,
-    broadcast: async (m) => {
+    broadcast: (m) => {
       broadcasts.push(m);
+      return Promise.resolve();
     },
-    keys: async () => jwks,
+    keys: () => Promise.resolve(jwks),
   });
   return { ctx, pending, hint, broadcasts, clock, net };
 }

@@ -19,12 +19,11 @@ const REVOKE = `${ISSUER}/token/revocation`;
 
 afterEach(() => mock.timers.reset());
 
-/** A full interactive sign-in for `sub` through /login and /callback on `t`. */
-async function signInAs(t: ReturnType<typeof makeCtx>, state: { nonce: string }, sub: string) {
+/** A full interactive sign-in through /login and /callback on `t`, as whoever `idp(sub)` says. */
+async function signIn(t: ReturnType<typeof makeCtx>, state: { nonce: string }) {
   const login = await handleLogin(navigation(`${APP}/login?returnTo=/`), t.ctx);
   const authorize = new URL(login.headers.get('Location')!);
   state.nonce = authorize.searchParams.get('nonce')!;
-  void sub;
   const s = encodeURIComponent(authorize.searchParams.get('state')!);
   return handleCallback(navigation(`${APP}/callback?code=c1&state=${s}&iss=${encodeURIComponent(ISSUER)}`), t.ctx);
 }
@@ -57,13 +56,13 @@ test('finding 2: a new sign-in for another user replaces the session and revokes
   const { net, current, revoked } = idp(() => who);
   const t = makeCtx(net.fetch, keys);
   t.ctx.session.started(testTokens(t.clock.now, { refreshToken: 'rt-alice-old', profile: { sub: 'alice' } }));
-  await signInAs(t, current, 'bob');
+  await signIn(t, current);
   assert.equal(t.ctx.session.user()?.sub, 'bob');
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(revoked, ['rt-alice-old']);
   // Bob again (same grant at the IdP: revoking would end the new session too).
   who = 'bob';
-  await signInAs(t, current, 'bob');
+  await signIn(t, current);
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(revoked, ['rt-alice-old']);
 });
@@ -109,11 +108,17 @@ test('finding 3: page requests to a token endpoint that discovery puts on anothe
   assert.equal(net.calls.filter((c) => c.url.startsWith(other)).length, 0);
 });
 
-test('finding 4: an expires_in of 30 days arms no timer that fires at once: 0 refreshes in the next minute', async () => {
+test('finding 4: an expires_in of 30 days arms no timer that fires at once: 0 refreshes in the next minute', () => {
   mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_800_000_000_000 });
   const session = new Session(() => Date.now());
   let refreshes = 0;
-  session.onChange(refreshAhead({ refresh: async () => (refreshes++, 'refreshed') }, () => Date.now()));
+  const refresher = {
+    refresh: () => {
+      refreshes++;
+      return Promise.resolve('refreshed' as const);
+    },
+  };
+  session.onChange(refreshAhead(refresher, () => Date.now()));
   const t = tokensFrom({ access_token: 'a', token_type: 'Bearer', expires_in: 2_592_000, refresh_token: 'r' }, { now: Date.now(), profile: { sub: 'alice' }, requestedScope: 'openid' });
   session.started(t);
   for (let s = 0; s < 60; s++) mock.timers.tick(1_000);

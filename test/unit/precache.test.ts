@@ -24,15 +24,15 @@ function setup(o: { files?: Record<string, string>; offline?: boolean; config?: 
   const files = o.files ?? FILES;
   const fetched: string[] = [];
   const caches = new FakeCaches();
-  const fetchFn = (async (input: RequestInfo | URL) => {
+  const fetchFn = ((input: RequestInfo | URL) => {
     // Requests here are plain objects: Node's Request cannot be made with mode 'navigate'.
     const url = new URL(typeof input === 'object' && 'url' in input ? input.url : String(input));
     fetched.push(url.pathname);
-    if (o.offline) throw new TypeError('Failed to fetch');
+    if (o.offline) return Promise.reject(new TypeError('Failed to fetch'));
     const body = files[url.pathname === '/' ? '/index.html' : url.pathname];
-    return body === undefined ? new Response('missing', { status: 404 }) : new Response(body, { headers: { 'X-From': 'network' } });
+    return Promise.resolve(body === undefined ? new Response('missing', { status: 404 }) : new Response(body, { headers: { 'X-From': 'network' } }));
   }) as typeof fetch;
-  const shell = new Shell(manifest, { origin: APP, caches: caches.asCacheStorage(), fetch: fetchFn, config: o.config ?? (async () => CONFIG) });
+  const shell = new Shell(manifest, { origin: APP, caches: caches.asCacheStorage(), fetch: fetchFn, config: o.config ?? (() => Promise.resolve(CONFIG)) });
   return { shell, caches, fetched };
 }
 
@@ -112,9 +112,7 @@ test('issue 10 item 4: offline, a tampered navigation fails closed with a 503 pa
 });
 
 test('issue 10 item 4: without a reachable config the shell gets the strictest policy and the offline marker', async () => {
-  const unreachable = async (): Promise<VaultConfig> => {
-    throw new ConfigError('config_unreachable', 'file', 'offline');
-  };
+  const unreachable = (): Promise<VaultConfig> => Promise.reject(new ConfigError('config_unreachable', 'file', 'offline'));
   const s = setup({ config: unreachable });
   await s.shell.install();
   const res = await s.shell.respond(nav('/'));
@@ -125,9 +123,7 @@ test('issue 10 item 4: without a reachable config the shell gets the strictest p
 });
 
 test('issue 10 item 4: an invalid config also gets the strictest policy, but no marker (a reload would not help)', async () => {
-  const invalid = async (): Promise<VaultConfig> => {
-    throw new ConfigError('config_invalid', 'issuer', 'bad');
-  };
+  const invalid = (): Promise<VaultConfig> => Promise.reject(new ConfigError('config_invalid', 'issuer', 'bad'));
   const s = setup({ config: invalid });
   await s.shell.install();
   const res = await s.shell.respond(nav('/'));

@@ -6,7 +6,7 @@ import { MAX_FAILED_ATTEMPTS, MAX_SILENT_OFFERS, RECOVERY_TIMEOUT_MS, SILENT_LOG
 import { fakeFetch, makeCtx, makeKeys, testTokens } from './fake-idp.ts';
 
 const keys = await makeKeys();
-const ops: WorkerOps = { claim: async () => undefined, skipWaiting: async () => undefined };
+const ops: WorkerOps = { claim: () => Promise.resolve(), skipWaiting: () => Promise.resolve() };
 
 async function hello(t: ReturnType<typeof makeCtx>, id: string): Promise<HelloResult> {
   const reply = await answer({ v: 1, id, type: 'hello', believedSignedIn: true }, t.ctx, ops);

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import type { Connect, PreviewServer } from 'vite';
 import type { VaultConfig } from '../../sw/config.ts';
 import { htmlPage } from '../../sw/html.ts';
@@ -83,7 +85,12 @@ test('issue 10 item 2: one source of truth: the preview server plugin sends the 
   for (const path of PATHS) {
     const set: Record<string, string> = {};
     const res = { setHeader: (k: string, v: string) => void (set[k] = v), end: () => undefined };
-    middleware!({ url: `${path}?x=1` } as Connect.IncomingMessage, res as never, () => undefined);
+    const req = new IncomingMessage(new Socket());
+    req.url = `${path}?x=1`;
+    // Connect.IncomingMessage is a declaration-only class with no constructor to call: connect itself
+    // hands its middleware the Node http.IncomingMessage built here.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    middleware!(req, res as never, () => undefined);
     for (const [name, value] of Object.entries(responseHeaders(pathKind(path), runtimeConfig(o)))) assert.equal(set[name], value, `${path}: ${name}`);
   }
 });

@@ -31,7 +31,7 @@ export async function forgeKit(): Promise<ForgeKit> {
   };
 
   return {
-    addKeyToJwks: (jwks) => ({ ...jwks, keys: [...(Array.isArray(jwks['keys']) ? jwks['keys'] : []), jwk] }),
+    addKeyToJwks: (jwks) => ({ ...jwks, keys: [...(Array.isArray(jwks['keys']) ? (jwks['keys'] as unknown[]) : []), jwk] }),
     idToken: (f) => async (body) => ({ ...body, id_token: await f(String(body['id_token'])) }),
     resignWith,
     resignUnchanged: resignWith((c) => c),

@@ -22,7 +22,7 @@ async function collectReadable(): Promise<[string, string][]> {
     for (const x of new Uint8Array(b)) s += String.fromCharCode(x);
     return s;
   };
-  const seen = new WeakSet<object>();
+  const seen = new WeakSet();
   const walk = (v: unknown, depth: number, acc: string[]): void => {
     if (typeof v === 'string') acc.push(v);
     else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') acc.push(String(v));
@@ -30,7 +30,7 @@ async function collectReadable(): Promise<[string, string][]> {
     else if (ArrayBuffer.isView(v)) acc.push(bytes(v.buffer));
     else if (typeof v === 'object' && v !== null && depth < 4 && !(v instanceof Node) && !(v instanceof Window) && !seen.has(v)) {
       seen.add(v);
-      let keys: string[] = [];
+      let keys: string[];
       try {
         keys = Object.getOwnPropertyNames(v);
       } catch {
@@ -77,7 +77,7 @@ async function collectReadable(): Promise<[string, string][]> {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const r = indexedDB.open(info.name!);
       r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
+      r.onerror = () => reject(r.error ?? new Error('indexedDB.open failed'));
     });
     try {
       for (const storeName of Array.from(db.objectStoreNames)) {
@@ -87,7 +87,7 @@ async function collectReadable(): Promise<[string, string][]> {
           [store.getAllKeys(), store.getAll()].map(
             (r) => new Promise<unknown>((resolve, reject) => {
               r.onsuccess = () => resolve(r.result);
-              r.onerror = () => reject(r.error);
+              r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
             }),
           ),
         );
@@ -116,7 +116,7 @@ async function collectReadable(): Promise<[string, string][]> {
       for (const a of Array.from(el.attributes)) dom.push(a.value);
       if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) dom.push(el.value);
       if (el.shadowRoot) {
-        dom.push(el.shadowRoot.innerHTML, el.shadowRoot.textContent ?? '');
+        dom.push(el.shadowRoot.innerHTML, el.shadowRoot.textContent);
         visit(el.shadowRoot);
       }
     }
@@ -160,7 +160,7 @@ export function secretVariants(secrets: readonly string[]): string[] {
 async function scanFrame(frame: Frame, needles: readonly string[]): Promise<Finding[]> {
   // tsx (esbuild keepNames) wraps nested functions in `__name(...)`, which the page lacks.
   const source = `(() => { const __name = (f) => f; return (${collectReadable.toString()})(); })()`;
-  const readable = (await frame.evaluate(source)) as [string, string][];
+  const readable = await frame.evaluate<[string, string][]>(source);
   const findings: Finding[] = [];
   needles.forEach((secret, i) => {
     for (const [form, value] of forms(secret)) {

@@ -100,7 +100,7 @@ http {
     if (child) return;
     const c = spawn(NGINX, ['-e', join(prefix, 'error.log'), '-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    c.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child = c;
     await waitForPort(port, c, () => stderr + log());
   };

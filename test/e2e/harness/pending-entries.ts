@@ -19,7 +19,7 @@ export async function pendingEntries(page: Page): Promise<PendingEntry[]> {
       const db = await new Promise<IDBDatabase>((res, rej) => {
         const r = indexedDB.open(info.name!);
         r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
+        r.onerror = () => rej(r.error ?? new Error('indexedDB.open failed'));
       });
       for (const store of Array.from(db.objectStoreNames)) {
         const s = db.transaction(store).objectStore(store);
@@ -45,13 +45,13 @@ export async function writeEntry(page: Page, at: Pick<PendingEntry, 'db' | 'stor
       const db = await new Promise<IDBDatabase>((res, rej) => {
         const r = indexedDB.open(dbName);
         r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error);
+        r.onerror = () => rej(r.error ?? new Error('indexedDB.open failed'));
       });
       await new Promise<void>((res, rej) => {
         const tx = db.transaction(storeName, 'readwrite');
         tx.objectStore(storeName).put(v, k);
         tx.oncomplete = () => res();
-        tx.onerror = () => rej(tx.error);
+        tx.onerror = () => rej(tx.error ?? new Error('IndexedDB write failed'));
       });
       db.close();
     },

@@ -28,7 +28,7 @@ export interface RawPage {
   evaluate<T>(expression: string): Promise<T>;
 }
 
-export async function launchRawBrowser(extraArgs: readonly string[] = []): Promise<RawBrowser> {
+export function launchRawBrowser(extraArgs: readonly string[] = []): Promise<RawBrowser> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'e2e-raw-cdp-'));
   const child: ChildProcess = spawn(
     requireChrome(),
@@ -62,7 +62,7 @@ export async function launchRawBrowser(extraArgs: readonly string[] = []): Promi
       toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
     });
 
-  return {
+  return Promise.resolve({
     send,
     newContext: async () => (await send<{ browserContextId: string }>('Target.createBrowserContext')).browserContextId,
     openPage: async (url, browserContextId) => {
@@ -88,5 +88,5 @@ export async function launchRawBrowser(extraArgs: readonly string[] = []): Promi
       clearTimeout(killer);
       rmSync(userDataDir, { recursive: true, force: true });
     },
-  };
+  });
 }

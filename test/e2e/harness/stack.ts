@@ -4,7 +4,8 @@
  * host serves (or deployed onto nginx with the generated files), and (optionally) the inspecting
  * proxy that the browser sends everything through.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preview, type Plugin, type PreviewServer } from 'vite';
@@ -171,7 +172,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     appOrigin: `http://${appHost}:${base.appPort}`,
     ...(apiUrl ? { apiOrigin: apiUrl.origin, apiPort: Number(apiUrl.port) } : {}),
   };
-  keysDir ??= mkdtempSync(join(tmpdir(), 'e2e-keys-'));
+  const idpKeysDir = (keysDir ??= mkdtempSync(join(tmpdir(), 'e2e-keys-')));
 
   const closers: (() => Promise<unknown>)[] = [];
   const close = async (): Promise<void> => {
@@ -188,7 +189,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         refreshTokenTtl: opts.refreshTokenTtl ?? 600,
         sessionTtl: opts.sessionTtl ?? 600,
         accessTokenFormat: opts.accessTokenFormat ?? 'jwt',
-        keysDir,
+        keysDir: idpKeysDir,
         ...(idpDataFile ? { dataFile: idpDataFile } : {}),
         ...(opts.requireIdTokenHintWithPromptNone ? { requireIdTokenHintWithPromptNone: true } : {}),
         ...(opts.dpop ? { dpop: true } : {}),
@@ -217,7 +218,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         throw new Error('host nginx serves the generated headers as they are: no apiOverride, relax*, dpop or appHost');
       }
       const work = deploymentDir();
-      closers.push(async () => rmSync(work, { recursive: true, force: true }));
+      closers.push(() => rm(work, { recursive: true, force: true }));
       const deployment = deploy(distDir, runtimeConfig(origins), work);
       const server = await startNginx(deployment, origins.appPort);
       closers.push(() => server.close());

@@ -84,8 +84,8 @@ describe('issue 10 item 4: the offline app shell', () => {
     try {
       offline = await page.reload();
       assert.equal(offline?.status(), 200);
-      assert.equal(offline?.headers()['content-security-policy'], documentCsp(undefined), 'no external origin without a config');
-      assert.equal(offline?.headers()['server-timing'], OFFLINE_SHELL_TIMING);
+      assert.equal(offline.headers()['content-security-policy'], documentCsp(undefined), 'no external origin without a config');
+      assert.equal(offline.headers()['server-timing'], OFFLINE_SHELL_TIMING);
       await app.page.getByRole('heading', { name: 'Todos', exact: true }).waitFor();
       await app.status.getByText('You are offline.', { exact: false }).waitFor();
     } finally {
@@ -143,7 +143,9 @@ describe('issue 10 item 4: the offline app shell', () => {
     const { page } = app;
     const current = await page.evaluate(async (prefix) => (await caches.keys()).filter((n) => n.startsWith(prefix)), CACHE_PREFIX);
     assert.equal(current.length, 1, JSON.stringify(current));
-    await page.evaluate(async (name) => void (await (await caches.open(name)).put('/app.css', new Response('old'))), `${CACHE_PREFIX}from-an-old-version`);
+    await page.evaluate(async (name) => {
+      await (await caches.open(name)).put('/app.css', new Response('old'));
+    }, `${CACHE_PREFIX}from-an-old-version`);
     const swFile = join(f.stack.nginx!.deployment.dist, 'sw.js');
     appendFileSync(swFile, '\n// e2e: a new version\n');
     const found = await page.evaluate(async () => {

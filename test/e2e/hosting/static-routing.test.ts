@@ -60,7 +60,7 @@ describe('issue 10 item 5: static routing', () => {
     for (const url of notOwned) {
       const r = seen.get(url)!;
       assert.equal(r.info?.matchedSourceType, 'network', `${url} matched a network route: ${JSON.stringify(r)}`);
-      assert.equal(r.info?.actualSourceType, 'network', `${url} went to the network: ${JSON.stringify(r)}`);
+      assert.equal(r.info.actualSourceType, 'network', `${url} went to the network: ${JSON.stringify(r)}`);
       assert.equal(r.fromSw, false, url);
     }
     for (const url of owned) {

@@ -8,6 +8,11 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+/**
+ * Request headers dropped when the script is rewritten: the body must not arrive compressed (the
+ * suffix is plain text), and a 304 would keep the old bytes.
+ */
+const FULL_PLAIN_SCRIPT = new Set(['accept-encoding', 'if-none-match', 'if-modified-since']);
 
 export interface SwScriptProxy {
   /** For `browser.newContext({ proxy: { server } })` (Playwright proxies loopback then too). */
@@ -34,10 +39,8 @@ export async function startSwScriptProxy(appOrigin: string): Promise<SwScriptPro
     const isSwScript = target.origin === appOrigin && target.pathname === '/sw.js';
     if (isSwScript) swScriptFetches++;
     const rewrite = isSwScript && suffix !== undefined;
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
-    // A rewritten body must not arrive compressed (the suffix is plain text).
-    // A 304 would keep the old bytes: ask for the full script.
-    if (rewrite) for (const h of ['accept-encoding', 'if-none-match', 'if-modified-since']) delete headers[h];
+    const dropped = (k: string) => HOP_BY_HOP.has(k) || (rewrite && FULL_PLAIN_SCRIPT.has(k));
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !dropped(k)));
     const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
       const out = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
       if (!rewrite || up.statusCode !== 200) {

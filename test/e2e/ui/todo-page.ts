@@ -131,6 +131,6 @@ export class TodoPage {
   async waitForFocus(locator: Locator): Promise<void> {
     const el = await locator.elementHandle();
     await this.page.waitForFunction((e) => e === document.activeElement, el);
-    await el?.dispose();
+    await el.dispose();
   }
 }

@@ -43,7 +43,7 @@ describe('B6: RFC 6750 error responses', () => {
       const res = await fetch(`${api.origin}/todos`, { headers: c.headers() });
       assert.equal(res.status, c.status);
       if (c.status === 200) return;
-      assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params.error, c.error);
+      assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params['error'], c.error);
       assert.equal((await errorBody(res)).error, c.error);
     });
   }
@@ -51,7 +51,7 @@ describe('B6: RFC 6750 error responses', () => {
   it('B6: token in the query string only → 400 invalid_request', async () => {
     const res = await fetch(`${api.origin}/todos?access_token=${alice}`);
     assert.equal(res.status, 400);
-    assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params.error, 'invalid_request');
+    assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params['error'], 'invalid_request');
     assert.equal((await errorBody(res)).error, 'invalid_request');
   });
 

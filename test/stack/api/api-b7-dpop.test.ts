@@ -42,7 +42,7 @@ function call(token: string, dpop: string | undefined, init: { method?: string; 
 async function refused(res: Response, error: string): Promise<void> {
   assert.equal(res.status, 401);
   const ch = parseChallenge(res.headers.get('www-authenticate'));
-  assert.equal(ch?.params.error, error, res.headers.get('www-authenticate') ?? '');
+  assert.equal(ch?.params['error'], error, res.headers.get('www-authenticate') ?? '');
   assert.equal(((await res.json()) as { error: string }).error, error);
 }
 
@@ -127,11 +127,11 @@ describe('B7: refused proofs and tokens', () => {
     }
   });
 
-  const malformed: Array<[string, Partial<ProofParts> | (() => Promise<Partial<ProofParts>>)]> = [
+  const malformed: Array<[string, Partial<ProofParts> | (() => Partial<ProofParts>)]> = [
     ['typ JWT', { header: { typ: 'JWT' } }],
     ['no typ', { header: { typ: undefined } }],
     ['HS256 with a shared secret', { header: { alg: 'HS256' }, signWith: new TextEncoder().encode('x'.repeat(32)) }],
-    ['a private jwk (with d)', async () => ({ header: { jwk: { ...key.publicJwk, d: 'AAAA' } } })],
+    ['a private jwk (with d)', () => ({ header: { jwk: { ...key.publicJwk, d: 'AAAA' } } })],
     ['no jwk', { header: { jwk: undefined } }],
     ['no jti', { claims: { jti: undefined } }],
     ['iat two minutes old', { claims: { iat: Math.floor(Date.now() / 1000) - 120 } }],
@@ -139,7 +139,7 @@ describe('B7: refused proofs and tokens', () => {
   ];
   for (const [name, parts] of malformed) {
     it(`B7: a proof with ${name} → 401 invalid_dpop_proof`, async () => {
-      const p = typeof parts === 'function' ? await parts() : parts;
+      const p = typeof parts === 'function' ? parts() : parts;
       await refused(await call(bound, await proof(p)), 'invalid_dpop_proof');
     });
   }

@@ -4,11 +4,10 @@
  * also after a SIGKILL and restart on the same data file; keys are per user.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { freePort } from '../free-port.ts';
+import { useTeardown } from '../teardown.ts';
 import { startApi, type RunningApi } from './server.ts';
 import { spawnApi } from './spawn-api.ts';
 import { call, errorBody, listTodos, mint, startTestIssuer, type TestIssuer, type WireTodo } from './test-helpers.ts';
@@ -17,15 +16,11 @@ let iss: TestIssuer;
 let api: RunningApi;
 let dir: string;
 
+const teardown = useTeardown();
 before(async () => {
-  iss = await startTestIssuer();
-  api = await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: 'http://localhost:5173' });
-  dir = await mkdtemp(join(tmpdir(), 'todo-idem-'));
-});
-after(async () => {
-  await api?.close();
-  await iss?.close();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  iss = teardown.add(await startTestIssuer());
+  api = teardown.add(await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: 'http://localhost:5173' }));
+  dir = await teardown.tempDir('todo-idem-');
 });
 
 /** A fresh user per test, so counts are exact. */

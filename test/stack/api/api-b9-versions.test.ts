@@ -4,8 +4,9 @@
  * current todo). CORS lets the app send the write headers and read the ETag.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { freePort } from '../free-port.ts';
+import { useTeardown } from '../teardown.ts';
 import { startApi, type RunningApi } from './server.ts';
 import { call, errorBody, listTodos, mint, startTestIssuer, type TestIssuer, type WireTodo } from './test-helpers.ts';
 
@@ -14,14 +15,11 @@ let iss: TestIssuer;
 let api: RunningApi;
 let t: string;
 
+const teardown = useTeardown();
 before(async () => {
-  iss = await startTestIssuer();
-  api = await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN });
+  iss = teardown.add(await startTestIssuer());
+  api = teardown.add(await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN }));
   t = await mint(iss, api.origin, { claims: { sub: 'versions-sub' } });
-});
-after(async () => {
-  await api?.close();
-  await iss?.close();
 });
 
 async function create(title = 'v'): Promise<WireTodo> {

@@ -1,9 +1,9 @@
 /** Idempotency records in the store with a frozen clock: the 24 h TTL, the per-user cap, one batch, the file. */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { useTeardown } from '../teardown.ts';
 import { ApiError } from './errors.ts';
 import { IDEMPOTENCY_TTL_MS, MAX_IDEMPOTENCY_KEYS_PER_USER, requestFingerprint } from './idempotency.ts';
 import { openFileTodoStore } from './todo-file.ts';
@@ -14,11 +14,9 @@ const claim = (key: string, body = key) => ({
 });
 
 let dir: string;
+const teardown = useTeardown();
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'todo-idem-units-'));
-});
-after(async () => {
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  dir = await teardown.tempDir('todo-idem-units-');
 });
 
 describe('B9: idempotency record bounds', () => {

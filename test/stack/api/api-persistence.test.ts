@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { freePort } from '../free-port.ts';
+import { useTeardown } from '../teardown.ts';
 import { openFileTodoStore } from './todo-file.ts';
 import { API_MAIN, spawnApi as spawnChild, type ApiChild } from './spawn-api.ts';
 import { bearer, JSON_HEADERS, mint, startTestIssuer, type TestIssuer } from './test-helpers.ts';
@@ -16,13 +16,10 @@ import { bearer, JSON_HEADERS, mint, startTestIssuer, type TestIssuer } from './
 let dir: string;
 let iss: TestIssuer;
 
+const teardown = useTeardown();
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'todo-api-'));
-  iss = await startTestIssuer();
-});
-after(async () => {
-  await iss?.close();
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  dir = await teardown.tempDir('todo-api-');
+  iss = teardown.add(await startTestIssuer());
 });
 
 function spawnApi(dataFile: string, apiPort: number): Promise<ApiChild> {
@@ -139,7 +136,7 @@ describe('B9: persistence', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
-      second.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+      second.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const code = await new Promise<number | null>((r) => second.once('exit', r));
       assert.equal(code, 1);
       assert.match(stderr, /API_PORT/);

@@ -3,13 +3,11 @@
  * flow driven over HTTP (test/stack/flow.ts), and the API validates what it issues.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from '../free-port.ts';
 import { signIn } from '../flow.ts';
+import { useTeardown } from '../teardown.ts';
 import { startIdp, type RunningIdp } from '../idp/server.ts';
 import { startApi, type RunningApi } from './server.ts';
 import { bearer, JSON_HEADERS, parseChallenge } from './test-helpers.ts';
@@ -17,11 +15,9 @@ import { bearer, JSON_HEADERS, parseChallenge } from './test-helpers.ts';
 const APP_ORIGIN = 'http://localhost:5173';
 let keysDir: string;
 
+const teardown = useTeardown();
 before(async () => {
-  keysDir = await mkdtemp(join(tmpdir(), 'api-idp-keys-'));
-});
-after(async () => {
-  if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
+  keysDir = await teardown.tempDir('api-idp-keys-');
 });
 
 async function login(idp: RunningIdp, username: 'alice' | 'bob', scope?: string) {
@@ -35,8 +31,8 @@ async function login(idp: RunningIdp, username: 'alice' | 'bob', scope?: string)
   return tokens;
 }
 
-async function errorCode(res: Response): Promise<string | undefined> {
-  return parseChallenge(res.headers.get('www-authenticate'))?.params.error;
+function errorCode(res: Response): string | undefined {
+  return parseChallenge(res.headers.get('www-authenticate'))?.params['error'];
 }
 
 function createTodo(api: RunningApi, token: string, title: string): Promise<Response> {
@@ -53,16 +49,12 @@ describe('JWT access tokens from the real IdP', () => {
   /** A second API instance on another port: another resource as far as `aud` goes. */
   let otherApi: RunningApi;
 
+  const suiteTeardown = useTeardown();
   before(async () => {
     const apiPort = await freePort();
-    idp = await startIdp({ port: await freePort(), appOrigin: APP_ORIGIN, apiOrigin: `http://localhost:${apiPort}`, keysDir });
-    api = await startApi({ port: apiPort, issuer: idp.issuer, appOrigin: APP_ORIGIN });
-    otherApi = await startApi({ port: await freePort(), issuer: idp.issuer, appOrigin: APP_ORIGIN });
-  });
-  after(async () => {
-    await otherApi?.close();
-    await api?.close();
-    await idp?.close();
+    idp = suiteTeardown.add(await startIdp({ port: await freePort(), appOrigin: APP_ORIGIN, apiOrigin: `http://localhost:${apiPort}`, keysDir }));
+    api = suiteTeardown.add(await startApi({ port: apiPort, issuer: idp.issuer, appOrigin: APP_ORIGIN }));
+    otherApi = suiteTeardown.add(await startApi({ port: await freePort(), issuer: idp.issuer, appOrigin: APP_ORIGIN }));
   });
 
   it("B3: alice's real access token works: POST 201, GET lists it", async () => {
@@ -79,7 +71,7 @@ describe('JWT access tokens from the real IdP', () => {
     assert.ok(id_token !== undefined);
     const res = await fetch(`${api.origin}/todos`, { headers: bearer(id_token) });
     assert.equal(res.status, 401);
-    assert.equal(await errorCode(res), 'invalid_token');
+    assert.equal(errorCode(res), 'invalid_token');
   });
 
   it('B1: a real refresh token used as a Bearer token → 401 invalid_token', async () => {
@@ -87,14 +79,14 @@ describe('JWT access tokens from the real IdP', () => {
     assert.ok(refresh_token !== undefined);
     const res = await fetch(`${api.origin}/todos`, { headers: bearer(refresh_token) });
     assert.equal(res.status, 401);
-    assert.equal(await errorCode(res), 'invalid_token');
+    assert.equal(errorCode(res), 'invalid_token');
   });
 
   it('B4: a real token minted for another resource → 401 invalid_token', async () => {
     const { access_token } = await login(idp, 'alice');
     const res = await fetch(`${otherApi.origin}/todos`, { headers: bearer(access_token) });
     assert.equal(res.status, 401);
-    assert.equal(await errorCode(res), 'invalid_token');
+    assert.equal(errorCode(res), 'invalid_token');
   });
 
   it("B5: bob's real read-only token (scope 'openid todos:read'): GET 200, POST → 403 insufficient_scope", async () => {
@@ -102,8 +94,8 @@ describe('JWT access tokens from the real IdP', () => {
     assert.equal((await fetch(`${api.origin}/todos`, { headers: bearer(access_token) })).status, 200);
     const res = await createTodo(api, access_token, 'not allowed');
     assert.equal(res.status, 403);
-    assert.equal(await errorCode(res), 'insufficient_scope');
-    assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params.scope, 'todos:write');
+    assert.equal(errorCode(res), 'insufficient_scope');
+    assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params['scope'], 'todos:write');
   });
 
   it("B9: bob's real token cannot read, change or delete alice's todo ids", async () => {
@@ -134,25 +126,23 @@ describe('B8: opaque tokens and introspection', () => {
   let otherApi: RunningApi;
   let revocationEndpoint: string;
 
+  const suiteTeardown = useTeardown();
   before(async () => {
     const apiPort = await freePort();
-    idp = await startIdp({
-      port: await freePort(),
-      appOrigin: APP_ORIGIN,
-      apiOrigin: `http://localhost:${apiPort}`,
-      keysDir,
-      accessTokenFormat: 'opaque',
-    });
+    idp = suiteTeardown.add(
+      await startIdp({
+        port: await freePort(),
+        appOrigin: APP_ORIGIN,
+        apiOrigin: `http://localhost:${apiPort}`,
+        keysDir,
+        accessTokenFormat: 'opaque',
+      }),
+    );
     const common = { issuer: idp.issuer, appOrigin: APP_ORIGIN, validation: 'introspection', introspectionCacheMaxAgeSec: CACHE_MAX_AGE_SEC } as const;
-    api = await startApi({ port: apiPort, ...common });
-    otherApi = await startApi({ port: await freePort(), ...common });
+    api = suiteTeardown.add(await startApi({ port: apiPort, ...common }));
+    otherApi = suiteTeardown.add(await startApi({ port: await freePort(), ...common }));
     const meta = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as { revocation_endpoint: string };
     revocationEndpoint = meta.revocation_endpoint;
-  });
-  after(async () => {
-    await otherApi?.close();
-    await api?.close();
-    await idp?.close();
   });
 
   it('B8: an opaque token works; after revocation at the IdP, once the cache bound has passed → 401 invalid_token', async () => {
@@ -173,20 +163,20 @@ describe('B8: opaque tokens and introspection', () => {
     await sleep(CACHE_MAX_AGE_SEC * 1000 + 500);
     const res = await fetch(`${api.origin}/todos`, { headers: bearer(access_token) });
     assert.equal(res.status, 401);
-    assert.equal(await errorCode(res), 'invalid_token');
+    assert.equal(errorCode(res), 'invalid_token');
   });
 
   it('B8: an opaque token the IdP never issued → 401 invalid_token', async () => {
     const res = await fetch(`${api.origin}/todos`, { headers: bearer('Zm9yZ2VkLW9wYXF1ZS10b2tlbi12YWx1ZQ') });
     assert.equal(res.status, 401);
-    assert.equal(await errorCode(res), 'invalid_token');
+    assert.equal(errorCode(res), 'invalid_token');
   });
 
   it('B8: an opaque token for another resource (aud) → 401 invalid_token', async () => {
     const { access_token } = await login(idp, 'alice');
     const res = await fetch(`${otherApi.origin}/todos`, { headers: bearer(access_token) });
     assert.equal(res.status, 401);
-    assert.equal(await errorCode(res), 'invalid_token');
+    assert.equal(errorCode(res), 'invalid_token');
   });
 
   it("B8: scope is checked from the introspection answer: bob's read-only opaque token on POST → 403", async () => {
@@ -194,7 +184,7 @@ describe('B8: opaque tokens and introspection', () => {
     assert.equal((await fetch(`${api.origin}/todos`, { headers: bearer(access_token) })).status, 200);
     const res = await createTodo(api, access_token, 'nope');
     assert.equal(res.status, 403);
-    assert.equal(await errorCode(res), 'insufficient_scope');
+    assert.equal(errorCode(res), 'insufficient_scope');
   });
 
   it('B8: with wrong introspection client credentials the API answers 503, not 200 or 401', async () => {

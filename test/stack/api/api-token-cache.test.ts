@@ -4,7 +4,8 @@
  * served from the cache, and the decisions are those of full validation.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { useTeardown } from '../teardown.ts';
 import { Discovery } from './discovery.ts';
 import { ApiError } from './errors.ts';
 import type { Principal } from './principal.ts';
@@ -59,11 +60,9 @@ describe('TokenCache', () => {
 
 describe('issue 12: JwtValidator with the verified-token cache', () => {
   let iss: TestIssuer;
+  const teardown = useTeardown();
   before(async () => {
-    iss = await startTestIssuer();
-  });
-  after(async () => {
-    await iss?.close();
+    iss = teardown.add(await startTestIssuer());
   });
 
   const validator = (now: () => number, cacheSize?: number): JwtValidator =>

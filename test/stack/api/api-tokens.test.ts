@@ -4,8 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { exportJWK, generateKeyPair } from 'jose';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { freePort } from '../free-port.ts';
+import { useTeardown } from '../teardown.ts';
 import { startApi, type RunningApi } from './server.ts';
 import {
   bearer,
@@ -23,13 +24,10 @@ import {
 let iss: TestIssuer;
 let api: RunningApi;
 
+const teardown = useTeardown();
 before(async () => {
-  iss = await startTestIssuer();
-  api = await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: 'http://localhost:5173' });
-});
-after(async () => {
-  await api?.close();
-  await iss?.close();
+  iss = teardown.add(await startTestIssuer());
+  api = teardown.add(await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: 'http://localhost:5173' }));
 });
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -44,8 +42,8 @@ async function assertInvalidToken(res: Response): Promise<void> {
   assert.equal(res.status, 401);
   const ch = parseChallenge(res.headers.get('www-authenticate'));
   assert.equal(ch?.scheme, 'Bearer');
-  assert.equal(ch?.params.realm, 'todos');
-  assert.equal(ch?.params.error, 'invalid_token');
+  assert.equal(ch.params['realm'], 'todos');
+  assert.equal(ch.params['error'], 'invalid_token');
   const body = (await res.json()) as { error: string; error_description: string };
   assert.equal(body.error, 'invalid_token');
   assert.equal(typeof body.error_description, 'string');
@@ -178,15 +176,15 @@ describe('B5: scope per route', () => {
     });
     assert.equal(res.status, 403);
     const ch = parseChallenge(res.headers.get('www-authenticate'));
-    assert.equal(ch?.params.error, 'insufficient_scope');
-    assert.equal(ch?.params.scope, 'todos:write');
+    assert.equal(ch?.params['error'], 'insufficient_scope');
+    assert.equal(ch.params['scope'], 'todos:write');
     assert.equal(((await res.json()) as { error: string }).error, 'insufficient_scope');
   });
 
   it('B5: write-only token on GET → 403 insufficient_scope scope="todos:read"', async () => {
     const res = await getTodos(await token({ claims: { scope: 'todos:write' } }));
     assert.equal(res.status, 403);
-    assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params.scope, 'todos:read');
+    assert.equal(parseChallenge(res.headers.get('www-authenticate'))?.params['scope'], 'todos:read');
   });
 
   it('B5: a scope that merely contains the name (todos:readonly) does not count → 403', async () => {

@@ -29,7 +29,7 @@ export interface PresentedToken {
 export function extractAccessToken(req: IncomingMessage, url: URL, rawBody: Buffer): PresentedToken {
   const inQuery = url.searchParams.has('access_token');
   const inBody = formBodyHasToken(req, rawBody);
-  const headerValues = req.headersDistinct.authorization ?? [];
+  const headerValues = req.headersDistinct['authorization'] ?? [];
 
   if (headerValues.length > 1) {
     throw new ApiError('invalid_request', 'more than one Authorization header');

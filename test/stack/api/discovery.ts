@@ -53,15 +53,16 @@ async function fetchMetadata(issuer: string): Promise<IssuerMetadata> {
   } catch (cause) {
     throw new ApiError('temporarily_unavailable', 'the identity provider is unreachable', { cause });
   }
-  const meta = body as Partial<Record<string, unknown>>;
+  // A body that is not a JSON object has no issuer, so the check below refuses it.
+  const meta: Partial<Record<string, unknown>> = typeof body === 'object' && body !== null ? body : {};
   // OIDC Discovery §4.3: the metadata's issuer must be exactly the one configured (no
   // normalising: a trailing slash or a path is part of the identifier, and of every token's `iss`).
-  if (typeof meta !== 'object' || meta === null || meta.issuer !== issuer || typeof meta.jwks_uri !== 'string') {
+  if (meta['issuer'] !== issuer || typeof meta['jwks_uri'] !== 'string') {
     throw new ApiError('temporarily_unavailable', 'the identity provider metadata is invalid');
   }
   return {
     issuer,
-    jwks_uri: meta.jwks_uri,
-    introspection_endpoint: typeof meta.introspection_endpoint === 'string' ? meta.introspection_endpoint : undefined,
+    jwks_uri: meta['jwks_uri'],
+    introspection_endpoint: typeof meta['introspection_endpoint'] === 'string' ? meta['introspection_endpoint'] : undefined,
   };
 }

@@ -63,7 +63,7 @@ export class DpopBinding {
     if (presented.scheme === 'Bearer') {
       throw new ApiError('invalid_token', 'the access token is DPoP-bound: send it with the DPoP scheme and a proof');
     }
-    const proofs = req.headersDistinct.dpop ?? [];
+    const proofs = req.headersDistinct['dpop'] ?? [];
     if (proofs.length !== 1 || proofs[0] === undefined) {
       throw new ApiError('invalid_dpop_proof', proofs.length === 0 ? 'a DPoP proof is required' : 'exactly one DPoP header is allowed');
     }

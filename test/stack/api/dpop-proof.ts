@@ -96,9 +96,10 @@ function publicJwkOf(proof: string): JWK {
   } catch (cause) {
     throw invalid('the DPoP proof is not a JWT', cause);
   }
-  const jwk = header.jwk;
+  // Decoded, not validated: the header is whatever the client sent, so `jwk` may be any JSON value.
+  const jwk: unknown = header.jwk;
   if (typeof jwk !== 'object' || jwk === null) throw invalid('the proof has no jwk header');
-  if (PRIVATE_MEMBERS.some((m) => m in jwk) || jwk.kty === 'oct') throw invalid('the proof jwk must be a public key');
+  if (PRIVATE_MEMBERS.some((m) => m in jwk) || ('kty' in jwk && jwk.kty === 'oct')) throw invalid('the proof jwk must be a public key');
   return jwk;
 }
 

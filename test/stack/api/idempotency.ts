@@ -83,7 +83,7 @@ export function remember(
   maxPerUser: number = MAX_IDEMPOTENCY_KEYS_PER_USER,
 ): void {
   let mine = keys.get(sub);
-  if (mine === undefined) keys.set(sub, (mine = new Map()));
+  if (mine === undefined) keys.set(sub, (mine = new Map<string, IdempotencyRecord>()));
   mine.delete(claim.key); // an expired record of the same key
   for (const [key, record] of mine) {
     if (!isExpired(record, nowMs) && mine.size < maxPerUser) break;

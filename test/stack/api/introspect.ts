@@ -90,28 +90,31 @@ export function checkIntrospectionAnswer(
   expected: { readonly audience: string; readonly issuer: string },
   nowSec = Date.now() / 1000,
 ): { principal: Principal; exp: number } {
-  if (answer.active !== true) throw new ApiError('invalid_token', 'the token is not active');
+  if (answer['active'] !== true) throw new ApiError('invalid_token', 'the token is not active');
   // `iss` is optional in RFC 7662; when present it must be exactly our issuer.
-  if (answer.iss !== undefined && answer.iss !== expected.issuer) {
+  if (answer['iss'] !== undefined && answer['iss'] !== expected.issuer) {
     throw new ApiError('invalid_token', 'the token is from another issuer');
   }
-  const aud = answer.aud;
+  const aud = answer['aud'];
   const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
   if (!audiences.includes(expected.audience)) throw new ApiError('invalid_token', 'the token is not meant for this API');
   // RFC 7662 makes token_type optional; when present it is Bearer, or DPoP with the key (RFC 9449 §6.2).
-  const type = answer.token_type === undefined ? undefined : String(answer.token_type).toLowerCase();
-  const jkt = boundKeyOf(answer.cnf);
-  if (type !== undefined && type !== 'bearer' && !(type === 'dpop' && jkt !== undefined)) {
-    throw new ApiError('invalid_token', 'the token is neither a Bearer token nor a DPoP token with its key');
+  const tokenType = answer['token_type'];
+  const jkt = boundKeyOf(answer['cnf']);
+  if (tokenType !== undefined) {
+    const type = typeof tokenType === 'string' ? tokenType.toLowerCase() : undefined;
+    if (type !== 'bearer' && !(type === 'dpop' && jkt !== undefined)) {
+      throw new ApiError('invalid_token', 'the token is neither a Bearer token nor a DPoP token with its key');
+    }
   }
   // `exp` bounds the cache (B8); an answer without it is refused rather than cached forever.
-  if (typeof answer.exp !== 'number' || answer.exp <= nowSec) {
+  if (typeof answer['exp'] !== 'number' || answer['exp'] <= nowSec) {
     throw new ApiError('invalid_token', 'the token is expired');
   }
-  if (typeof answer.sub !== 'string' || answer.sub === '') {
+  if (typeof answer['sub'] !== 'string' || answer['sub'] === '') {
     throw new ApiError('invalid_token', 'the token has no subject');
   }
-  return { principal: { sub: answer.sub, scopes: parseScope(answer.scope), jkt }, exp: answer.exp };
+  return { principal: { sub: answer['sub'], scopes: parseScope(answer['scope']), jkt }, exp: answer['exp'] };
 }
 
 function formEncode(value: string): string {

@@ -55,26 +55,27 @@ type EnvOptions = Pick<ApiOptions, 'validation' | 'dataFile' | 'introspectionCli
  * @throws ApiConfigError naming the variable
  */
 export function apiOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<EnvOptions> & Pick<EnvOptions, 'validation' | 'introspectionClient'> {
-  const mode = env.TOKEN_VALIDATION || 'jwt';
+  const mode = env['TOKEN_VALIDATION'] || 'jwt';
   if (mode !== 'jwt' && mode !== 'introspection') {
     throw new ApiConfigError('TOKEN_VALIDATION', `TOKEN_VALIDATION must be "jwt" or "introspection", got "${mode}"`);
   }
-  const issuer = set(env.API_ISSUER);
-  const audience = set(env.API_AUDIENCE);
+  const issuer = set(env['API_ISSUER']);
+  const audience = set(env['API_AUDIENCE']);
+  const dataFile = set(env['TODO_DATA_FILE']);
   if (issuer !== undefined) checkIssuer(issuer);
   return {
     validation: mode,
     introspectionClient: introspectionClientFromEnv(env),
     ...(issuer !== undefined ? { issuer } : {}),
     ...(audience !== undefined ? { audience } : {}),
-    ...(set(env.TODO_DATA_FILE) !== undefined ? { dataFile: env.TODO_DATA_FILE } : {}),
+    ...(dataFile !== undefined ? { dataFile } : {}),
   };
 }
 
 export function introspectionClientFromEnv(env: NodeJS.ProcessEnv): IntrospectionClient {
   return {
-    clientId: set(env.API_CLIENT_ID) ?? DEFAULT_INTROSPECTION_CLIENT_ID,
-    clientSecret: set(env.API_CLIENT_SECRET) ?? DEFAULT_INTROSPECTION_CLIENT_SECRET,
+    clientId: set(env['API_CLIENT_ID']) ?? DEFAULT_INTROSPECTION_CLIENT_ID,
+    clientSecret: set(env['API_CLIENT_SECRET']) ?? DEFAULT_INTROSPECTION_CLIENT_SECRET,
   };
 }
 

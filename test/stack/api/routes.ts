@@ -41,7 +41,7 @@ export function todoRoutes(store: TodoStore): Route[] {
   return [
     {
       pattern: /^\/health$/,
-      methods: { GET: { scope: null, handle: async () => ({ status: 200, body: { status: 'ok' } }) } },
+      methods: { GET: { scope: null, handle: () => Promise.resolve({ status: 200, body: { status: 'ok' } }) } },
     },
     {
       pattern: /^\/todos$/,

@@ -42,13 +42,19 @@ export async function startApi(opts: ApiOptions): Promise<RunningApi> {
   /** `scheme` is set once the credentials are known, so that errors are challenged in it (RFC 9449 §7.1). */
   const handle = async (req: IncomingMessage, res: ServerResponse, seen: { scheme?: AuthScheme }): Promise<void> => {
     applyCors(req, res, opts.appOrigin);
-    if (req.method === 'OPTIONS') return answerPreflight(req, res, opts.appOrigin);
+    if (req.method === 'OPTIONS') {
+      answerPreflight(req, res, opts.appOrigin);
+      return;
+    }
     // Parse against our own origin by concatenation: `//evil.example/todos` must stay a path here.
     const target = req.url ?? '';
     if (!target.startsWith('/')) throw new ApiError('invalid_request', 'the request target must be a path');
     const url = new URL(`${origin}${target}`);
     const { endpoint, params } = matchRoute(routes, req.method ?? 'GET', url.pathname);
-    if (endpoint.scope === null) return send(res, await endpoint.handle());
+    if (endpoint.scope === null) {
+      send(res, await endpoint.handle());
+      return;
+    }
 
     const rawBody = await readBody(req);
     const presented = extractAccessToken(req, url, rawBody);

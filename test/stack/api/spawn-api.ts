@@ -23,10 +23,10 @@ export async function spawnApi(env: Record<string, string>, apiPort: number): Pr
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   let stderr = '';
-  proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   await new Promise<void>((resolveReady, reject) => {
     const timer = setTimeout(() => reject(new Error(`API did not start: ${stderr}`)), 30_000);
-    proc.stdout?.on('data', (c: Buffer) => {
+    proc.stdout.on('data', (c: Buffer) => {
       if (c.toString().includes('listening')) {
         clearTimeout(timer);
         resolveReady();

@@ -5,9 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import { after, before } from 'node:test';
+import { before } from 'node:test';
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { freePort } from '../free-port.ts';
+import { useTeardown } from '../teardown.ts';
 import { startApi, type RunningApi } from './server.ts';
 
 export interface TestIssuer {
@@ -62,7 +63,8 @@ export interface MintOptions {
 /** A JWT access token shaped like the IdP's (RFC 9068), signed with the test issuer's key unless told otherwise. */
 export async function mint(iss: TestIssuer, audience: string, opts: MintOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  const claims: JWTPayload = {
+  const omitted = new Set(opts.omit);
+  const defaults: JWTPayload = {
     iss: iss.issuer,
     sub: 'alice-sub',
     aud: audience,
@@ -73,7 +75,7 @@ export async function mint(iss: TestIssuer, audience: string, opts: MintOptions 
     scope: 'openid todos:read todos:write',
     ...opts.claims,
   };
-  for (const name of opts.omit ?? []) delete claims[name];
+  const claims: JWTPayload = Object.fromEntries(Object.entries(defaults).filter(([name]) => !omitted.has(name)));
   const header = { alg: 'ES256', typ: 'at+jwt', kid: iss.kid, ...opts.header } as { alg: string } & Record<string, unknown>;
   return new SignJWT(claims).setProtectedHeader(header).sign(opts.key ?? iss.privateKey);
 }
@@ -196,16 +198,11 @@ export interface ApiFixture {
  * concurrently, so a second hook could not rely on this one.
  */
 export function useApiFixture(ready: (f: ApiFixture) => unknown): void {
-  let f: ApiFixture | undefined;
+  const teardown = useTeardown();
   before(async () => {
-    const iss = await startTestIssuer();
-    const api = await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN });
-    f = { iss, api, alice: await mint(iss, api.origin, { claims: { sub: 'alice-sub' } }), bob: await mint(iss, api.origin, { claims: { sub: 'bob-sub' } }) };
-    await ready(f);
-  });
-  after(async () => {
-    await f?.api.close();
-    await f?.iss.close();
+    const iss = teardown.add(await startTestIssuer());
+    const api = teardown.add(await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN }));
+    await ready({ iss, api, alice: await mint(iss, api.origin, { claims: { sub: 'alice-sub' } }), bob: await mint(iss, api.origin, { claims: { sub: 'bob-sub' } }) });
   });
 }
 

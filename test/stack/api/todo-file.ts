@@ -55,7 +55,7 @@ async function load(file: string, nowMs: number): Promise<StoreData> {
 
 function perUser<V>(data: Map<string, Map<string, V>>, sub: string): Map<string, V> {
   let mine = data.get(sub);
-  if (mine === undefined) data.set(sub, (mine = new Map()));
+  if (mine === undefined) data.set(sub, (mine = new Map<string, V>()));
   return mine;
 }
 
@@ -87,13 +87,13 @@ function isStoredTodo(v: unknown, versionOptional: boolean): boolean {
   if (typeof v !== 'object' || v === null) return false;
   const t = v as Record<string, unknown>;
   return (
-    typeof t.sub === 'string' &&
-    typeof t.id === 'string' &&
-    typeof t.title === 'string' &&
-    typeof t.completed === 'boolean' &&
-    typeof t.createdAt === 'string' &&
-    typeof t.updatedAt === 'string' &&
-    ((versionOptional && t.version === undefined) || isVersion(t.version))
+    typeof t['sub'] === 'string' &&
+    typeof t['id'] === 'string' &&
+    typeof t['title'] === 'string' &&
+    typeof t['completed'] === 'boolean' &&
+    typeof t['createdAt'] === 'string' &&
+    typeof t['updatedAt'] === 'string' &&
+    ((versionOptional && t['version'] === undefined) || isVersion(t['version']))
   );
 }
 
@@ -105,17 +105,17 @@ function isStoredRecord(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   return (
-    typeof r.sub === 'string' &&
-    typeof r.key === 'string' &&
-    typeof r.fingerprint === 'string' &&
-    typeof r.createdAtMs === 'number' &&
-    isOutcome(r.outcome)
+    typeof r['sub'] === 'string' &&
+    typeof r['key'] === 'string' &&
+    typeof r['fingerprint'] === 'string' &&
+    typeof r['createdAtMs'] === 'number' &&
+    isOutcome(r['outcome'])
   );
 }
 
 function isOutcome(v: unknown): v is WriteOutcome {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  if (o.kind === 'deleted') return typeof o.id === 'string';
-  return (o.kind === 'created' || o.kind === 'updated') && isStoredTodo({ sub: '', ...(o.todo as object) }, false);
+  if (o['kind'] === 'deleted') return typeof o['id'] === 'string';
+  return (o['kind'] === 'created' || o['kind'] === 'updated') && isStoredTodo({ sub: '', ...(o['todo'] as object) }, false);
 }

@@ -104,8 +104,8 @@ export class QueuedTodoStore implements TodoStore {
     this.#now = opts.now ?? Date.now;
   }
 
-  async list(sub: string): Promise<Todo[]> {
-    return [...(this.#committed.todos.get(sub)?.values() ?? [])];
+  list(sub: string): Promise<Todo[]> {
+    return Promise.resolve([...(this.#committed.todos.get(sub)?.values() ?? [])]);
   }
 
   async create(sub: string, title: string, opts: WriteOptions = {}): Promise<Todo> {
@@ -179,13 +179,8 @@ export class QueuedTodoStore implements TodoStore {
 
   #mutate<T>(run: Mutation<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new ApiError('temporarily_unavailable', 'the server is shutting down'));
-    if (this.#persist === undefined) {
-      try {
-        return Promise.resolve(run(this.#committed));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    }
+    // In memory the mutation runs now, synchronously; whatever it throws becomes the rejection.
+    if (this.#persist === undefined) return new Promise<T>((resolve) => resolve(run(this.#committed)));
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       this.#kick();

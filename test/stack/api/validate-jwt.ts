@@ -147,7 +147,7 @@ export function toPrincipal(payload: JWTPayload): Principal {
   if (typeof payload.sub !== 'string' || payload.sub === '') {
     throw new ApiError('invalid_token', 'the token has no subject');
   }
-  return { sub: payload.sub, scopes: parseScope(payload.scope), jkt: boundKeyOf(payload.cnf) };
+  return { sub: payload.sub, scopes: parseScope(payload['scope']), jkt: boundKeyOf(payload['cnf']) };
 }
 
 /** A short, fixed description per failure kind: never the token or its claims. */

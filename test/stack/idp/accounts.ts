@@ -31,8 +31,8 @@ export function accountFor(sub: string): Account | undefined {
   if (user === undefined) return undefined;
   return {
     accountId: user.sub,
-    async claims() {
-      return { sub: user.sub, name: user.name, email: user.email, email_verified: true };
+    claims() {
+      return Promise.resolve({ sub: user.sub, name: user.name, email: user.email, email_verified: true });
     },
   };
 }

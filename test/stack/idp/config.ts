@@ -8,7 +8,7 @@ import { INTERACTION_PREFIX } from './interactions.ts';
 export const SPA_CLIENT_ID = 'todo-spa';
 export const API_CLIENT = {
   clientId: 'todo-api',
-  clientSecret: process.env.API_CLIENT_SECRET ?? 'todo-api-secret',
+  clientSecret: process.env['API_CLIENT_SECRET'] ?? 'todo-api-secret',
 } as const;
 
 /** The API's scopes: resource-server scopes, carried in the JWT access token's `scope` claim. */
@@ -64,7 +64,7 @@ function promptPolicy(requireIdTokenHintWithPromptNone: boolean): interactionPol
         'id_token_hint_required',
         'id_token_hint is required with prompt=none',
         'invalid_request',
-        (ctx) => ctx.oidc.prompts.has('none') && ctx.oidc.params?.id_token_hint === undefined,
+        (ctx) => ctx.oidc.prompts.has('none') && ctx.oidc.params?.['id_token_hint'] === undefined,
       ),
       0,
     );
@@ -75,6 +75,7 @@ function promptPolicy(requireIdTokenHintWithPromptNone: boolean): interactionPol
 /**
  * oidc-provider configuration for the local IdP, item by item against STANDARDS C1-C10. Every
  * default function that the library asks to be replaced is replaced, so it prints no notices.
+ * oidc-provider awaits every hook, so the hooks here, which wait for nothing, return plain values.
  */
 export function providerConfiguration(s: ProviderSettings): Record<string, unknown> {
   const isSpa = (client: ClientLike | undefined) => client?.clientId === SPA_CLIENT_ID;
@@ -130,10 +131,10 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256'],
     },
-    findAccount: async (_ctx: unknown, sub: string) => accountFor(sub),
+    findAccount: (_ctx: unknown, sub: string) => accountFor(sub),
     allowOmittingSingleRegisteredRedirectUri: false,
     interactions: {
-      url: async (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}`,
+      url: (_ctx: unknown, interaction: { uid: string }) => `${INTERACTION_PREFIX}${interaction.uid}`,
       policy: promptPolicy(s.requireIdTokenHintWithPromptNone),
     },
     features: {
@@ -143,24 +144,24 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
       userinfo: { enabled: true },
       revocation: {
         enabled: true,
-        allowedPolicy: async (_ctx: unknown, client: ClientLike, token: { clientId: string }) =>
+        allowedPolicy: (_ctx: unknown, client: ClientLike, token: { clientId: string }) =>
           token.clientId === client.clientId,
       },
       introspection: {
         enabled: true,
         // C8: only the API's confidential client learns about tokens.
-        allowedPolicy: async (_ctx: unknown, client: ClientLike) =>
+        allowedPolicy: (_ctx: unknown, client: ClientLike) =>
           client.clientId === API_CLIENT.clientId && client.clientAuthMethod !== 'none',
       },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: async (ctx: ProviderContext, form: string) => {
+        logoutSource: (ctx: ProviderContext, form: string) => {
           // oidc-provider validated the hint (signature, audience) before calling this.
-          const hinted = ctx.oidc.entities.IdTokenHint !== undefined && ctx.oidc.client !== undefined;
+          const hinted = ctx.oidc.entities['IdTokenHint'] !== undefined && ctx.oidc.client !== undefined;
           ctx.type = 'html';
           ctx.body = logoutPage(form, hinted);
         },
-        postLogoutSuccessSource: async (ctx: ProviderContext) => {
+        postLogoutSuccessSource: (ctx: ProviderContext) => {
           ctx.type = 'html';
           ctx.body = logoutSuccessPage();
         },
@@ -168,10 +169,10 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
       resourceIndicators: {
         enabled: true,
         // C5: every token is for the Todo API unless a client asks otherwise.
-        defaultResource: async () => s.apiOrigin,
+        defaultResource: () => s.apiOrigin,
         // Without this the token endpoint issues an opaque userinfo-only token.
-        useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx: unknown, resource: string) => {
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string) => {
           if (resource !== s.apiOrigin) throw new errors.InvalidTarget();
           return {
             scope: API_SCOPES.join(' '),
@@ -185,9 +186,9 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
     },
     // C4: the SPA's refresh tokens are issued without offline_access consent, rotate on every
     // use (library default for public clients) and live and die with the IdP session.
-    issueRefreshToken: async (_ctx: unknown, client: ClientLike) =>
+    issueRefreshToken: (_ctx: unknown, client: ClientLike) =>
       isSpa(client) && client.grantTypeAllowed('refresh_token'),
-    expiresWithSession: async (ctx: { oidc: OidcContext }) => isSpa(ctx.oidc.client),
+    expiresWithSession: (ctx: { oidc: OidcContext }) => isSpa(ctx.oidc.client),
     rotateRefreshToken: true,
     // Synchronous by contract. C7: only the app origin, only for the SPA, only token + revocation.
     clientBasedCORS: (ctx: { oidc: OidcContext }, origin: string, client: ClientLike) =>
@@ -204,7 +205,7 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
         Math.min(s.refreshTokenTtl, ctx.oidc?.entities?.RotatedRefreshToken?.remainingTTL ?? s.refreshTokenTtl),
       ClientCredentials: s.accessTokenTtl,
     },
-    renderError: async (ctx: ProviderContext, out: { error?: string; error_description?: string }) => {
+    renderError: (ctx: ProviderContext, out: { error?: string; error_description?: string }) => {
       ctx.type = 'html';
       ctx.body = errorPage(out.error ?? 'server_error', out.error_description);
     },

@@ -1,30 +1,28 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { inflateSync } from 'node:zlib';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROME_ARGS, requireChrome } from '../../find-chrome.ts';
 import { freePort } from '../free-port.ts';
 import { authorizeRequest } from '../flow.ts';
+import { useTeardown } from '../teardown.ts';
 import { startIdp, type RunningIdp } from './server.ts';
 
 // The IdP's own pages in a real browser: C10 (a login page framed by another origin must not
 // render), and issue 9's "also seen": dark mode without a white flash, focus after a wrong password.
 let idp: RunningIdp;
-let keysDir: string;
 let attacker: Server;
 let attackerOrigin: string;
 let browser: Browser;
 let appOrigin: string;
 
+const teardown = useTeardown();
 before(async () => {
-  keysDir = await mkdtemp(join(tmpdir(), 'idp-keys-'));
+  const keysDir = await teardown.tempDir('idp-keys-');
   const [idpPort, appPort, apiPort, attackerPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   appOrigin = `http://localhost:${appPort}`;
-  idp = await startIdp({ port: idpPort, appOrigin, apiOrigin: `http://localhost:${apiPort}`, keysDir });
+  idp = teardown.add(await startIdp({ port: idpPort, appOrigin, apiOrigin: `http://localhost:${apiPort}`, keysDir }));
   attackerOrigin = `http://localhost:${attackerPort}`;
   attacker = createServer((req, res) => {
     const target = new URL(req.url ?? '/', attackerOrigin).searchParams.get('frame') ?? '';
@@ -33,14 +31,8 @@ before(async () => {
     res.end(`<!doctype html><iframe id="f" src="${target.replace(/"/g, '&quot;')}"></iframe>`);
   });
   await new Promise<void>((r) => attacker.listen(attackerPort, 'localhost', r));
-  browser = await chromium.launch({ executablePath: requireChrome(), args: CHROME_ARGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await new Promise<void>((r) => attacker.close(() => r()));
-  await idp.close();
-  await rm(keysDir, { recursive: true, force: true });
+  teardown.defer(() => new Promise<void>((r) => attacker.close(() => r())));
+  browser = teardown.add(await chromium.launch({ executablePath: requireChrome(), args: CHROME_ARGS }));
 });
 
 test('C10: the login page framed by another origin does not render', async () => {

@@ -62,9 +62,9 @@ describe('C1: PKCE S256 required, response_type=code only, public client', () =>
     const explicitQuery = await authorizeOnce(authorizeRequest(s.issuer, s.appOrigin, { response_mode: 'query' }).url);
     assert.equal(explicitQuery.status, 303, 'response_mode=query is fine');
     const d = await (await fetch(`${s.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
-    assert.deepEqual(d.response_modes_supported, ['query']);
-    assert.deepEqual(d.response_types_supported, ['code']);
-    assert.deepEqual(d.code_challenge_methods_supported, ['S256']);
+    assert.deepEqual(d['response_modes_supported'], ['query']);
+    assert.deepEqual(d['response_types_supported'], ['code']);
+    assert.deepEqual(d['code_challenge_methods_supported'], ['S256']);
   });
 
   test('C1: the code exchange needs the right code_verifier and no client secret', async () => {

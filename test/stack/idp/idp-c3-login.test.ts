@@ -24,8 +24,8 @@ after(async () => { await stopStack(s); });
 describe('C3: iss in every authorization response (RFC 9207)', () => {
   test('C3: discovery advertises authorization_response_iss_parameter_supported', async () => {
     const d = await (await fetch(`${s.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
-    assert.equal(d.authorization_response_iss_parameter_supported, true);
-    assert.equal(d.issuer, s.issuer);
+    assert.equal(d['authorization_response_iss_parameter_supported'], true);
+    assert.equal(d['issuer'], s.issuer);
   });
 
   test('C3: a success redirect carries iss', async () => {

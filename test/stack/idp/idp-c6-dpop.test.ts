@@ -4,15 +4,13 @@
  * takes the bound tokens with proofs only (JWT and introspection modes).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { startApi, type RunningApi } from '../api/server.ts';
 import { dpopKey, dpopProof, type DpopKey } from '../dpop-test-keys.ts';
 import { authorizeRequest, codeFromCallback, CookieJar, redirectUriFor, refresh, startAuthorization, submitLogin, tokenRequest, type TokenSet } from '../flow.ts';
 import { freePort } from '../free-port.ts';
+import { useTeardown } from '../teardown.ts';
 import { alice } from './test-helpers.ts';
 import { IdpError, idpOptionsFromEnv, startIdp, type RunningIdp } from './server.ts';
 
@@ -24,26 +22,21 @@ let opaque: Side;
 /** The IdP's last DPoP nonce (RFC 9449 §8), kept as a client would. */
 const idpNonce = new Map<string, string>();
 
+const teardown = useTeardown();
+
 async function side(format: 'jwt' | 'opaque'): Promise<Side> {
   const apiPort = await freePort();
   const apiOrigin = `http://localhost:${apiPort}`;
-  const idp = await startIdp({ port: await freePort(), appOrigin, apiOrigin, keysDir, dpop: true, accessTokenFormat: format });
-  const api = await startApi({ port: apiPort, issuer: idp.issuer, appOrigin, validation: format === 'jwt' ? 'jwt' : 'introspection' });
+  const idp = teardown.add(await startIdp({ port: await freePort(), appOrigin, apiOrigin, keysDir, dpop: true, accessTokenFormat: format }));
+  const api = teardown.add(await startApi({ port: apiPort, issuer: idp.issuer, appOrigin, validation: format === 'jwt' ? 'jwt' : 'introspection' }));
   return { idp, api };
 }
 
 before(async () => {
-  keysDir = await mkdtemp(join(tmpdir(), 'idp-keys-'));
+  keysDir = await teardown.tempDir('idp-keys-');
   appOrigin = `http://localhost:${await freePort()}`;
   jwt = await side('jwt');
   opaque = await side('opaque');
-});
-after(async () => {
-  for (const s of [jwt, opaque]) {
-    await s?.api.close();
-    await s?.idp.close();
-  }
-  if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
 });
 
 /** Signs alice in up to the authorization code. */
@@ -100,7 +93,7 @@ describe('C6: DPoP at the IdP', () => {
     assert.equal(res.status, 200);
     const t = await tokens(res);
     assert.equal(t.token_type, 'DPoP');
-    assert.deepEqual(decodeJwt(t.access_token).cnf, { jkt: key.jkt });
+    assert.deepEqual(decodeJwt(t.access_token)['cnf'], { jkt: key.jkt });
   });
 
   test('C6: DPoP is required for the SPA: a code exchange without a proof is refused', async () => {
@@ -122,7 +115,7 @@ describe('C6: DPoP at the IdP', () => {
     assert.equal(same.status, 200, 'refused attempts did not consume the refresh token');
     const t = await tokens(same);
     assert.equal(t.token_type, 'DPoP');
-    assert.deepEqual(decodeJwt(t.access_token).cnf, { jkt: key.jkt });
+    assert.deepEqual(decodeJwt(t.access_token)['cnf'], { jkt: key.jkt });
   });
 
   test('C6: dpop_jkt on the authorization request binds the code: another key cannot redeem it', async () => {

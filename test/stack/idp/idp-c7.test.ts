@@ -40,7 +40,7 @@ describe('C7: CORS only for the app origin, only where the SPA needs it', () => 
     const res = await refresh(s.issuer, tokens.refresh_token!, evil);
     assert.equal(res.headers.get('Access-Control-Allow-Origin'), null);
     const body = await res.json() as Record<string, unknown>;
-    assert.equal(body.access_token, undefined);
+    assert.equal(body['access_token'], undefined);
   });
 
   test('C7: a token answer to the app origin carries its CORS header', async () => {

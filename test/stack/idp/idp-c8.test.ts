@@ -41,8 +41,8 @@ describe('C8: revocation, and introspection only for the API client', () => {
     const res = await introspect(s, tokens.refresh_token!, { Authorization: basic(API_CLIENT.clientId, API_CLIENT.clientSecret) });
     assert.equal(res.status, 200);
     const body = await res.json() as Record<string, unknown>;
-    assert.equal(body.active, true);
-    assert.equal(body.client_id, 'todo-spa');
+    assert.equal(body['active'], true);
+    assert.equal(body['client_id'], 'todo-spa');
     const junk = await introspect(s, 'not-a-token', { Authorization: basic(API_CLIENT.clientId, API_CLIENT.clientSecret) });
     assert.deepEqual(await junk.json(), { active: false });
   });

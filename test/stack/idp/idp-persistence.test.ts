@@ -4,13 +4,13 @@
  * file, then use the session cookie and the refresh tokens issued before the restart (C3, C4).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { freePort } from '../free-port.ts';
 import { codeFromCallback, exchangeCode, refresh, signIn, silentAuthorize, type TokenSet } from '../flow.ts';
+import { useTeardown } from '../teardown.ts';
 import { createMemoryAdapterFactory } from './memory-adapter.ts';
 import { openFileAdapter } from './file-adapter.ts';
 import { DEMO_USERS, IdpError, startIdp, type IdpOptions, type RunningIdp } from './server.ts';
@@ -19,8 +19,9 @@ const alice = DEMO_USERS[0]!;
 let dir: string;
 let base: IdpOptions;
 
+const teardown = useTeardown();
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'idp-store-'));
+  dir = await teardown.tempDir('idp-store-');
   const [idpPort, appPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   base = {
     port: idpPort,
@@ -29,9 +30,6 @@ before(async () => {
     keysDir: join(dir, 'keys'),
     dataFile: join(dir, 'data', 'idp-store.json'),
   };
-});
-after(async () => {
-  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 async function tokenBody(res: Response): Promise<TokenSet & { error?: string }> {
@@ -112,7 +110,7 @@ describe('the adapter store', () => {
     const reopened = await openFileAdapter(file, { now: () => now });
     const again = reopened.factory('Session');
     assert.equal(await again.find('s1'), undefined);
-    assert.equal((await again.findByUid('u2'))?.accountId, 'bob');
+    assert.equal((await again.findByUid('u2'))?.['accountId'], 'bob');
     await reopened.close();
   });
 

@@ -4,31 +4,24 @@
  * `invalid_request`, as some IdPs do (OIDC Core §3.1.2.1), still carrying `iss` (C3).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { freePort } from '../free-port.ts';
+import { useTeardown } from '../teardown.ts';
 import { authorizeRequest, callbackParams, codeFromCallback, CookieJar, exchangeCode, signIn, silentAuthorize, startAuthorization } from '../flow.ts';
 import { DEMO_USERS, IdpError, idpOptionsFromEnv, startIdp, type RunningIdp } from './server.ts';
 
 const alice = DEMO_USERS[0]!;
-let keysDir: string;
 let appOrigin: string;
 let strict: RunningIdp;
 let lenient: RunningIdp;
 
+const teardown = useTeardown();
 before(async () => {
-  keysDir = await mkdtemp(join(tmpdir(), 'idp-keys-'));
+  const keysDir = await teardown.tempDir('idp-keys-');
   appOrigin = `http://localhost:${await freePort()}`;
   const common = { appOrigin, apiOrigin: `http://localhost:${await freePort()}`, keysDir };
-  strict = await startIdp({ ...common, port: await freePort(), requireIdTokenHintWithPromptNone: true });
-  lenient = await startIdp({ ...common, port: await freePort() });
-});
-after(async () => {
-  await strict?.close();
-  await lenient?.close();
-  if (keysDir !== undefined) await rm(keysDir, { recursive: true, force: true });
+  strict = teardown.add(await startIdp({ ...common, port: await freePort(), requireIdTokenHintWithPromptNone: true }));
+  lenient = teardown.add(await startIdp({ ...common, port: await freePort() }));
 });
 
 const login = (idp: RunningIdp) => signIn({ issuer: idp.issuer, appOrigin, username: alice.username, password: alice.password });

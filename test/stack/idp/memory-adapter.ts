@@ -123,16 +123,16 @@ export function createMemoryAdapterFactory(opts: AdapterStoreOptions = {}): (mod
         enforceBound();
         await changed();
       },
-      async find(id) {
-        return live(key(id));
+      find(id) {
+        return Promise.resolve(live(key(id)));
       },
-      async findByUid(uid) {
+      findByUid(uid) {
         const id = sessionsByUid.get(uid);
-        return id === undefined ? undefined : live(key(id));
+        return Promise.resolve(id === undefined ? undefined : live(key(id)));
       },
-      async findByUserCode(userCode) {
+      findByUserCode(userCode) {
         const id = userCodes.get(userCode);
-        return id === undefined ? undefined : live(key(id));
+        return Promise.resolve(id === undefined ? undefined : live(key(id)));
       },
       async consume(id) {
         const payload = live(key(id));

@@ -95,6 +95,10 @@ declare module 'oidc-provider' {
         error: string,
         check: (ctx: ProviderContext) => boolean | Promise<boolean>,
       );
+      readonly reason: string;
+      readonly description: string;
+      readonly error: string;
+      readonly check: (ctx: ProviderContext) => boolean | Promise<boolean>;
     }
     interface PromptChecks extends Array<Check> {
       add(check: Check, index?: number): void;

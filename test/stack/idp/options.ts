@@ -77,7 +77,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 export function idpOptionsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): Omit<IdpOptions, 'port' | 'appOrigin' | 'apiOrigin'> {
-  const format = env.ACCESS_TOKEN_FORMAT;
+  const format = env['ACCESS_TOKEN_FORMAT'];
   if (format !== undefined && format !== '' && format !== 'jwt' && format !== 'opaque') {
     throw new IdpError('IDP_BAD_ENV', `ACCESS_TOKEN_FORMAT must be "jwt" or "opaque", got "${format}"`);
   }
@@ -89,8 +89,10 @@ export function idpOptionsFromEnv(
   if (rt !== undefined) out.refreshTokenTtl = rt;
   if (st !== undefined) out.sessionTtl = st;
   if (format === 'jwt' || format === 'opaque') out.accessTokenFormat = format;
-  if (env.IDP_DATA_FILE !== undefined && env.IDP_DATA_FILE !== '') out.dataFile = env.IDP_DATA_FILE;
-  if (env.KEYS_DIR !== undefined && env.KEYS_DIR !== '') out.keysDir = env.KEYS_DIR;
+  const dataFile = env['IDP_DATA_FILE'];
+  const keysDir = env['KEYS_DIR'];
+  if (dataFile !== undefined && dataFile !== '') out.dataFile = dataFile;
+  if (keysDir !== undefined && keysDir !== '') out.keysDir = keysDir;
   const hint = flag(env, 'IDP_REQUIRE_ID_TOKEN_HINT');
   if (hint !== undefined) out.requireIdTokenHintWithPromptNone = hint;
   const dpop = flag(env, 'IDP_DPOP');

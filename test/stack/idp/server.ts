@@ -77,7 +77,7 @@ function frontMiddleware(provider: Provider, appOrigin: string) {
       }
 
       if (ctx.path === routes.authorization && ctx.method === 'GET') {
-        const mode = ctx.query.response_mode;
+        const mode = ctx.query['response_mode'];
         if (mode !== undefined && mode !== 'query') {
           // response_mode=query only: oidc-provider would still answer the error in the
           // requested mode (a form_post page or a fragment), so refuse before it does.
@@ -125,7 +125,7 @@ function frontMiddleware(provider: Provider, appOrigin: string) {
 
     if (ctx.path === routes.discovery && ctx.status === 200 && typeof ctx.body === 'object' && ctx.body !== null) {
       // The SPA client accepts response_mode=query only; say so.
-      (ctx.body as Record<string, unknown>).response_modes_supported = ['query'];
+      (ctx.body as Record<string, unknown>)['response_modes_supported'] = ['query'];
     }
 
     if (isPage(ctx)) {
@@ -189,7 +189,9 @@ export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
   provider.silent = true;
   provider.use(frontMiddleware(provider, opts.appOrigin));
 
-  const server = createServer(provider.callback());
+  const answer = provider.callback();
+  // Koa answers its own errors (its promise never rejects), so nothing is left to handle here.
+  const server = createServer((req, res) => void answer(req, res));
   await listen(server, opts.port);
   return {
     issuer,
@@ -206,7 +208,7 @@ export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
 
 /** The file adapter when a data file is given, else memory only. */
 async function openAdapter(dataFile: string | undefined): Promise<{ factory: (model: string) => Adapter; close(): Promise<void> }> {
-  if (dataFile === undefined) return { factory: createMemoryAdapterFactory(), close: async () => undefined };
+  if (dataFile === undefined) return { factory: createMemoryAdapterFactory(), close: () => Promise.resolve() };
   try {
     return await openFileAdapter(dataFile);
   } catch (err) {
