@@ -14,6 +14,26 @@
 
 export type ProtocolVersion = 1;
 
+/**
+ * The navigations the SW answers, by name. The SW's table (owns.ts `SW_ROUTES`) and the page's
+ * links (src/vault) are both checked against these types, so neither can drift.
+ */
+export interface SwRoutes {
+  readonly login: '/login';
+  readonly callback: '/callback';
+  readonly logout: '/logout';
+  /** The SW-made page the silent iframe ends on. */
+  readonly silentDone: '/silent-done';
+}
+
+/** `/login?returnTo=<same-origin path>`: what "Sign in" links to. */
+export type SignInHref = `${SwRoutes['login']}?returnTo=${string}`;
+/** `/logout?ticket=<one-time ticket from a logout-ticket request>`. */
+export type SignOutHref = `${SwRoutes['logout']}?ticket=${string}`;
+/** What the SW hands a page for the hidden iframe, and for the one top-level try. */
+export type SilentRecoveryPath = `${SwRoutes['login']}?mode=silent`;
+export type TopLevelRecoveryPath = `${SwRoutes['login']}?mode=top-silent`;
+
 /** Profile claims the page may show. The raw ID token never leaves the SW. */
 export interface UserProfile {
   readonly sub: string;
@@ -111,7 +131,7 @@ export interface RecoveryResult extends SessionResult {
    * blocked third-party cookies look like): the page may make ONE top-level `prompt=none`
    * navigation to this same-origin path, which keeps the current route (`returnTo`).
    */
-  readonly topLevelRecoveryPath?: string;
+  readonly topLevelRecoveryPath?: TopLevelRecoveryPath;
 }
 /** A waiting SW is told to activate (the "Reload to update" button). */
 export type SkipWaitingRequest = RequestBase<'skip-waiting'>;
@@ -148,7 +168,7 @@ export interface HelloResult extends SessionResult {
    * When set, the page must open a hidden same-origin iframe at this same-origin path so the SW
    * can run a `prompt=none` re-authentication (the SW cannot create frames itself).
    */
-  readonly silentRecoveryPath?: string;
+  readonly silentRecoveryPath?: SilentRecoveryPath;
 }
 
 export type Reply<T extends PageRequestType = PageRequestType> =
@@ -172,7 +192,7 @@ export type Broadcast =
       readonly v: ProtocolVersion;
       readonly marker: BroadcastMarker;
       readonly type: 'recovery-needed';
-      readonly silentRecoveryPath: string;
+      readonly silentRecoveryPath: SilentRecoveryPath;
     };
 
 /**

@@ -1,3 +1,4 @@
+import { enableDebugLogging } from './log.ts';
 import { TodoApiError } from './todo-api.ts';
 
 /**
@@ -14,6 +15,7 @@ export async function loadApiBase(fetchImpl: typeof fetch = (i, init) => fetch(i
   } catch (cause) {
     throw new TodoApiError('config', 'could not load /config.json', { cause });
   }
+  if ((json as { debug?: unknown } | null)?.debug === true) enableDebugLogging();
   const apis = (json as { apis?: unknown } | null)?.apis;
   const first: unknown = Array.isArray(apis) ? apis[0] : undefined;
   if (typeof first !== 'object' || first === null) throw new TodoApiError('config', '/config.json names no API');

@@ -2,7 +2,7 @@
  * The app's longer sentences, loaded on demand (issue 10 item 6): the first screen needs none.
  * Every code a person can meet has a sentence that needs no knowledge of OAuth or HTTP.
  */
-import type { AuthErrorCode } from '../../sw/protocol.ts';
+import type { AuthErrorCode, Connection } from '../../sw/protocol.ts';
 import { SESSION_EXPIRED_TEXT } from './screen.ts';
 import type { TodoApiErrorCode } from './todo-api.ts';
 import type { NoticeCode, TodoOp } from './todos-state.ts';
@@ -26,6 +26,19 @@ export const AUTH_ERROR_TEXT: Record<AuthErrorCode, string> = {
 };
 
 type Unavailable = Extract<VaultStatus, { kind: 'unavailable' }>['reason'];
+
+export const SIGN_OUT_FAILED_TEXT = 'Signing out did not work. Please try again.';
+export const READ_ONLY_TEXT = 'View only: your sign-in allows reading your todos but not changing them.';
+
+/** "Continue as <name>": why one click is needed (the sign-in service wants the user). */
+export const CONTINUE_TEXT = 'The sign-in service needs you to confirm before your session can continue.';
+
+/** What the session's connection means for the user while it comes back by itself. */
+export const RECOVERING_TEXT: Record<Connection, string> = {
+  ok: 'Reconnecting your session…',
+  'idp-unreachable': 'The sign-in service is not answering. Reconnecting by itself as soon as it is back…',
+  offline: 'Reconnecting your session once you are back online…',
+};
 
 export const UNAVAILABLE_TEXT: Record<Unavailable, string> = {
   unsupported:

@@ -13,6 +13,9 @@ import { Backoff } from './backoff.ts';
 import { nextEntry, type OutboxEntry } from './outbox-plan.ts';
 import type { OutboxStore } from './outbox-store.ts';
 import { errorCode, TodoApiError, type Todo, type TodoApi, type TodoApiErrorCode, type WriteOptions } from './todo-api.ts';
+import { logger } from './log.ts';
+
+const log = logger('outbox');
 
 const LOCK = 'todo-outbox-sender';
 /** A request that hangs (a half-open connection) must not hold the queue: it is retried. */
@@ -56,7 +59,8 @@ export class OutboxSender {
   constructor(o: SenderOptions) {
     this.#o = o;
     this.#now = o.now ?? Date.now;
-    this.#locks = o.locks === undefined ? (globalThis.navigator?.locks ?? null) : o.locks;
+    // lib.dom types it as always there; older browsers have no Web Locks.
+    this.#locks = o.locks === undefined ? ((navigator as { locks?: LockManager }).locks ?? null) : o.locks;
   }
 
   /** Sends whatever may go now. Cheap to call often: calls during a run make it look once more. */
@@ -84,7 +88,7 @@ export class OutboxSender {
         // Other tabs wait their turn; when they get it, they find what this one left.
         await (this.#locks ? this.#locks.request(LOCK, () => this.#drain()) : this.#drain());
       } catch (e) {
-        console.debug('outbox: store failed', e);
+        log.debug('store failed', e);
         this.#o.report({ kind: 'waiting', code: 'storage' });
         this.#backoff.schedule();
       }
@@ -95,13 +99,17 @@ export class OutboxSender {
     for (;;) {
       if (this.#disposed) return;
       const blocked = this.#o.blocked();
-      if (blocked) return this.#o.report({ kind: 'waiting', code: blocked });
+      if (blocked) {
+        this.#o.report({ kind: 'waiting', code: blocked });
+        return;
+      }
       // Whatever asked for a run before this read is answered by it; only later asks run again.
       this.#again = false;
       const next = nextEntry(await this.#o.store.entries(this.#o.sub), this.#now());
       if (next.kind !== 'send') {
         if (next.kind === 'wait') this.#wakeAt(next.until);
-        return this.#o.report({ kind: 'idle' });
+        this.#o.report({ kind: 'idle' });
+        return;
       }
       const outcome = await this.#send(next.entry);
       this.#o.report(outcome);

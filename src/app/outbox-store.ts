@@ -52,7 +52,7 @@ interface Stores {
 const result = <T>(r: IDBRequest<T>): Promise<T> =>
   new Promise<T>((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
   });
 
 /** Page script can write this database too: a malformed record is skipped, never sent. */

@@ -1,4 +1,4 @@
-import type { AuthErrorCode, Connection, SignedOutReason, UserProfile } from '../../sw/protocol.ts';
+import type { AuthErrorCode, SignedOutReason, UserProfile } from '../../sw/protocol.ts';
 import type { TodoApiErrorCode } from './todo-api.ts';
 import type { TodosSnapshot } from './todos-state.ts';
 import type { ConflictView, TodoView } from './todo-view.ts';
@@ -72,13 +72,6 @@ const SIGNED_OUT_TEXT: Partial<Record<SignedOutReason, string>> = {
   'signed-out': 'You have signed out.',
 };
 
-/** What the session's connection means for the user while it comes back by itself. */
-const RECOVERING_TEXT: Record<Connection, string> = {
-  ok: 'Reconnecting your session…',
-  'idp-unreachable': 'The sign-in service is not answering. Reconnecting by itself as soon as it is back…',
-  offline: 'Reconnecting your session once you are back online…',
-};
-
 const OFFLINE_TEXT = 'You are offline. Changes you make are kept on this device and saved when the connection is back.';
 
 export function deriveScreen(i: ScreenInput): Screen {
@@ -117,9 +110,9 @@ export function deriveScreen(i: ScreenInput): Screen {
   const offline = !i.online || (t.state.kind === 'error' && t.state.code === 'offline');
   if (offline) banners.push({ key: 'offline', tone: 'warning', text: OFFLINE_TEXT });
   const recovering = session.status === 'recovering';
-  if (recovering) banners.push({ key: 'recovering', tone: 'info', text: RECOVERING_TEXT[session.connection] });
-  if (i.signOutFailed) banners.push({ key: 'sign-out-failed', tone: 'error', text: 'Signing out did not work. Please try again.', action: { kind: 'dismiss', label: 'Dismiss' } });
-  if (t.readOnly) banners.push({ key: 'read-only', tone: 'info', text: 'View only: your sign-in allows reading your todos but not changing them.' });
+  if (recovering) banners.push({ key: 'recovering', tone: 'info', text: texts?.RECOVERING_TEXT[session.connection] ?? 'Reconnecting your session…' });
+  if (i.signOutFailed && texts) banners.push({ key: 'sign-out-failed', tone: 'error', text: texts.SIGN_OUT_FAILED_TEXT, action: { kind: 'dismiss', label: 'Dismiss' } });
+  if (t.readOnly && texts) banners.push({ key: 'read-only', tone: 'info', text: texts.READ_ONLY_TEXT });
   // The list's texts come with the list's code, so they are there whenever a list state is.
   if (t.notice && texts) {
     banners.push({ key: 'notice', tone: 'error', text: texts.noticeText(t.notice.op, t.notice.title, t.notice.code), action: { kind: 'dismiss', label: 'Dismiss' } });

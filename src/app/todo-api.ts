@@ -64,7 +64,7 @@ export class TodoApiError extends Error {
   constructor(
     code: TodoApiErrorCode,
     message: string,
-    opts: { status?: number; apiError?: string; current?: Todo; cause?: unknown } = {},
+    opts: { status?: number; apiError?: string | undefined; current?: Todo; cause?: unknown } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'TodoApiError';
@@ -172,7 +172,7 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
       const j = (await readJson(res).catch(() => null)) as { error?: unknown; code?: unknown; current?: unknown } | null;
       const apiError = typeof j?.error === 'string' ? j.error : undefined;
       // The SW's own answer (sw/protocol.ts SwFetchError), not the API's.
-      const reconnecting = res.status === 503 && (j as { code?: unknown } | null)?.code === 'session_reconnecting';
+      const reconnecting = res.status === 503 && j?.code === 'session_reconnecting';
       const code = reconnecting ? 'reconnecting' : statusCode(res.status);
       const current = isTodo(j?.current) ? j.current : undefined;
       // A conflict is only useful with the other version to show; without it, it is a garbled answer.

@@ -92,9 +92,9 @@ export function mergeView(
     }
   }
   const todos = list.filter((t): t is TodoView => t !== null);
-  const conflicts = conflicted.map((entry): ConflictView => {
+  const conflicts = conflicted.flatMap((entry): ConflictView[] => {
     const mine = todos.find((t) => t.id === entry.op.todoId);
-    return { entry, theirs: entry.conflict!, mine: mine ? strip(mine) : null };
+    return entry.conflict ? [{ entry, theirs: entry.conflict, mine: mine ? strip(mine) : null }] : [];
   });
   return { todos, conflicts, undo };
 }

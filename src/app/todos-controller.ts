@@ -12,6 +12,9 @@ import { errorCode, type TodoApi } from './todo-api.ts';
 import { afterReport, INITIAL, snapshotOf, todoOp, type Model } from './todos-model.ts';
 import { IDLE, type TodosSnapshot } from './todos-state.ts';
 import { SEND_GRACE_MS, TEMP_PREFIX, UNDO_MS, type TodoView } from './todo-view.ts';
+import { logger } from './log.ts';
+
+const log = logger('todos');
 
 export interface TodosOptions {
   readonly api: TodoApi;
@@ -200,7 +203,7 @@ export class TodosController {
       const queued = [...this.#m.queued.filter((e) => e.seq !== entry.seq), entry].sort((a, b) => a.seq - b.seq);
       this.#update({ queued, notice: null });
     } catch (e) {
-      console.debug('outbox: could not queue', e);
+      log.debug('could not queue', e);
       this.#update({ notice: { op: todoOp(op), title, code: 'storage' } });
       return false;
     }
@@ -232,7 +235,7 @@ export class TodosController {
     try {
       this.#update({ queued: await this.#store.entries(this.#o.sub) });
     } catch (e) {
-      console.debug('outbox: could not read', e);
+      log.debug('could not read', e);
     }
   }
 
@@ -245,14 +248,19 @@ export class TodosController {
     this.#refreshing = (async () => {
       do {
         this.#refreshAgain = false;
-        if (this.#m.load.kind !== 'ready') return void (await this.load());
+        if (this.#m.load.kind !== 'ready') {
+          await this.load();
+          return;
+        }
         const gen = ++this.#generation;
         try {
           const [queued, base] = await Promise.all([this.#store.entries(this.#o.sub), this.#o.api.list()]);
           if (gen === this.#generation) this.#update({ queued, base });
         } catch (e) {
-          console.debug('todos: background refresh failed', e);
+          log.debug('background refresh failed', e);
         }
+        // Set again by a #refresh() call made while this round awaited (TS cannot see that).
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       } while (this.#refreshAgain);
     })().finally(() => (this.#refreshing = undefined));
     return this.#refreshing;

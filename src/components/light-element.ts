@@ -19,6 +19,8 @@ export class LightElement extends LitElement {
   }
 
   /** What lit's `@query` did: the first match in the render root (light DOM, so `this`). */
+  // Like querySelector<E>: the caller says what its selector matches.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
   protected $<E extends Element>(selector: string): E | null {
     return this.querySelector<E>(selector);
   }

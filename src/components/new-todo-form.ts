@@ -59,7 +59,8 @@ export class NewTodoForm extends LightElement {
 
   #onSubmit(e: Event) {
     e.preventDefault();
-    const input = this.#input!;
+    const input = this.#input;
+    if (!input) return;
     const title = input.value.trim();
     // Focus stays in "New todo" so the next one can be typed at once (even after clicking Add).
     input.focus();

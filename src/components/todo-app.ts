@@ -11,6 +11,9 @@ import type { BannerActionDetail } from './status-banner.ts';
 import type { TodoBoard } from './todo-board.ts';
 import './session-bar.ts';
 import './status-banner.ts';
+import { logger } from '../app/log.ts';
+
+const log = logger('todo-app');
 
 /**
  * What only a signed-in user's screen needs, loaded once a session is known, not before the
@@ -55,7 +58,7 @@ export class TodoApp extends LightElement {
   private _lastUser: UserProfile | null = null;
   private _texts: Texts | null = null;
 
-  #controller?: TodosController;
+  #controller: TodosController | undefined;
   /** Bumped whenever the controller is dropped, so a late module load creates none. */
   #controllerGen = 0;
   #unwire: (() => void)[] = [];
@@ -114,7 +117,7 @@ export class TodoApp extends LightElement {
   }
 
   #needTexts() {
-    if (!this._texts) void loadTexts().then((t) => (this._texts = t), (e: unknown) => console.debug('todo-app: texts not loaded', e));
+    if (!this._texts) void loadTexts().then((t) => (this._texts = t), (e: unknown) => log.debug('texts not loaded', e));
   }
 
   #onStatus(s: VaultStatus) {
@@ -136,7 +139,8 @@ export class TodoApp extends LightElement {
     const c = this.#controller;
     if (c?.sub === sub) {
       if (c.snapshot.state.kind === 'idle') void c.load();
-      return c.wake();
+      c.wake();
+      return;
     }
     this.#dropController();
     const gen = this.#controllerGen;
@@ -144,7 +148,7 @@ export class TodoApp extends LightElement {
     try {
       [mod, this._texts] = await loadSignedIn();
     } catch (e) {
-      console.debug('todo-app: could not load the list', e);
+      log.debug('could not load the list', e);
       // The app's own files did not arrive: Retry, or coming back online, tries again.
       this._todos = { ...IDLE, state: { kind: 'error', code: navigator.onLine ? 'unreachable' : 'offline', retrying: false } };
       return;
@@ -220,7 +224,7 @@ export class TodoApp extends LightElement {
           : html`<section class="card"><h2>Your todos, in one calm place</h2><p>Sign in to see, add and tick off your todos. They are kept for you on any device you sign in from.</p></section>`;
       case 'continue':
         return html`<section class="card"><h2>Welcome back</h2>
-          <p>The sign-in service needs you to confirm before your session can continue.</p>
+          <p>${this._texts?.CONTINUE_TEXT}</p>
           <p><a class="button primary" href=${this.vault?.signInHref() ?? '/login'}>${m.name ? `Continue as ${m.name}` : 'Continue'}</a></p>
         </section>`;
       case 'signing-out':

@@ -88,8 +88,8 @@ export class TodoBoard extends LightElement {
     await this.updateComplete;
     // The next conflict, else the todo that was in question, else "New todo".
     const next = this.$<TodoConflict>('todo-conflict');
-    if (next) return next.focusFirst();
-    await this.#focusTodo(todoId ? this.#indexOf(todoId) : -1);
+    if (next) next.focusFirst();
+    else await this.#focusTodo(todoId ? this.#indexOf(todoId) : -1);
   }
 
   #indexOf(id: string): number {

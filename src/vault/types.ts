@@ -10,7 +10,7 @@ export interface VaultEvents {
   /** Any change of status (also session changes pushed by the SW, e.g. sign-out in another tab). */
   status: VaultStatus;
   /** A new SW version is installed and waiting ("Reload to update"). */
-  updateAvailable: void;
+  updateAvailable: undefined;
   /** The signed-in user changed (recovered session has another `sub`): drop cached data. */
   userChanged: { previousSub: string | null; sub: string | null };
 }
