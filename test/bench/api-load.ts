@@ -38,8 +38,8 @@ export interface ApiLoadReport {
 /** "No validation": every request is this principal, the token's own subject and scopes. */
 function fixedValidator(accessToken: string): TokenValidator {
   const claims = decodeJwt(accessToken);
-  const principal: Principal = { sub: String(claims.sub), scopes: parseScope(claims.scope) };
-  return { validate: async () => principal };
+  const principal: Principal = { sub: String(claims.sub), scopes: parseScope(claims['scope']) };
+  return { validate: () => Promise.resolve(principal) };
 }
 
 function runClient(config: LoadClientConfig, timeoutMs: number): Promise<LoadClientResult> {

@@ -84,9 +84,9 @@ export async function markTab(cdp: Cdp, page: Page, config: MarkScriptConfig): P
   const marks: Mark[] = [];
   const waiters = new Set<() => void>();
   const off = cdp.on('Runtime.bindingCalled', (params: Json, sessionId) => {
-    if (sessionId !== page.sessionId || params.name !== BINDING) return;
+    if (sessionId !== page.sessionId || params['name'] !== BINDING) return;
     const at = performance.now();
-    const m = JSON.parse(String(params.payload)) as { name: string; href: string };
+    const m = JSON.parse(String(params['payload'])) as { name: string; href: string };
     marks.push({ ...m, at });
     for (const w of waiters) w();
   });

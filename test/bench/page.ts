@@ -61,7 +61,7 @@ export async function waitFor(page: Page, expression: string, what: string, time
   let last = '';
   while (Date.now() < deadline) {
     try {
-      if ((await page.evaluate<boolean>(`Boolean(${expression})`)) === true) return;
+      if (await page.evaluate<boolean>(`Boolean(${expression})`)) return;
     } catch (err) {
       last = err instanceof Error ? err.message : String(err);
     }

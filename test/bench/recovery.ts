@@ -62,7 +62,7 @@ export async function measureRecovery(
   const status = new Map<string, string>();
   const off = cdp.on('ServiceWorker.workerVersionUpdated', (params: Json, sessionId) => {
     if (sessionId !== appPage.sessionId) return;
-    for (const v of (params.versions ?? []) as Version[]) status.set(v.versionId, v.runningStatus);
+    for (const v of (params['versions'] ?? []) as Version[]) status.set(v.versionId, v.runningStatus);
   });
   await cdp.send('ServiceWorker.enable', {}, appPage.sessionId);
   const out: RecoveryRun[] = [];

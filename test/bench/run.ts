@@ -10,7 +10,8 @@
  * BENCH_CALLS (50), BENCH_LOAD_RUNS (10 per page load), BENCH_API_CONNECTIONS (8),
  * BENCH_API_SLICE_MS (1000), BENCH_API_ROUNDS (6).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHROME_ARGS, requireChrome } from '../find-chrome.ts';
 import { signIn } from '../stack/flow.ts';
@@ -62,9 +63,10 @@ const skipped = <T>(because: Outcome<unknown>): Outcome<T> =>
   because.ok ? { ok: false, code: 'UNEXPECTED', message: 'skipped' } : { ...because, message: `set-up failed: ${because.message}` };
 
 async function main(): Promise<boolean> {
-  const closers: (() => Promise<unknown>)[] = [];
+  // Closers are sync or async; one that fails must not keep the others from running.
+  const closers: (() => unknown)[] = [];
   const cleanup = async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
+    for (const c of closers.reverse()) await Promise.resolve().then(c).catch(() => undefined);
     closers.length = 0;
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -72,7 +74,7 @@ async function main(): Promise<boolean> {
     const chrome = requireChrome();
     step('building the app (vite build)');
     const distDir = await buildApp();
-    closers.push(async () => rmSync(distDir, { recursive: true, force: true }));
+    closers.push(() => rm(distDir, { recursive: true, force: true }));
     const sizes = await attempt(() => measureSizes(distDir));
     step('bundling our page client and the peers (same minifier), gzip -9');
     const peerSizes = await measurePeerSizes(sizes);
@@ -84,7 +86,9 @@ async function main(): Promise<boolean> {
     const apiTodos = `${o.apiOrigin}/todos`;
     const discovery = (await (await fetch(`${o.issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
     const tap = tapTokenEndpoint(o.idpPort, new URL(discovery.token_endpoint).pathname);
-    closers.push(async () => tap.stop());
+    closers.push(() => {
+      tap.stop();
+    });
     // One code flow over HTTP: the token the no-SW page and the floor SW send, and the seed.
     const { tokens } = await signIn({ issuer: o.issuer, appOrigin: o.appOrigin, username: DEMO.username, password: DEMO.password });
     await seedTodos(o.apiOrigin, tokens.access_token);

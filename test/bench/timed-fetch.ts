@@ -103,5 +103,5 @@ export async function compareInterleaved(
   o: CompareOptions,
 ): Promise<Comparison> {
   const r = await measureInterleaved([{ name: 'subject', ...subject }, { name: 'baseline', ...baseline }], o);
-  return compare(r.subject!, r.baseline!);
+  return compare(r['subject']!, r['baseline']!);
 }

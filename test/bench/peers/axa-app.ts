@@ -24,7 +24,7 @@ const client = OidcClient.getOrCreate(() => fetch)({
 export type AxaAppState = 'starting' | 'signed-out' | 'signed-in' | 'navigating' | `error: ${string}`;
 
 function show(state: AxaAppState): void {
-  document.body.dataset.state = state;
+  document.body.dataset['state'] = state;
 }
 
 async function start(): Promise<void> {
