@@ -60,7 +60,13 @@ export function writeHostFiles(distDir: string, nginxFile: string): { config: Va
   const headers = join(distDir, '_headers');
   const redirects = join(distDir, '_redirects');
   const written = [headers, redirects, nginxFile];
-  writeFileSync(headers, headersFile(config, sitePaths(distDir).filter((f) => f !== '/_headers' && f !== '/_redirects')));
+  writeFileSync(
+    headers,
+    headersFile(
+      config,
+      sitePaths(distDir).filter((f) => f !== '/_headers' && f !== '/_redirects'),
+    ),
+  );
   writeFileSync(redirects, redirectsFile(config));
   mkdirSync(dirname(nginxFile), { recursive: true });
   writeFileSync(nginxFile, nginxServerBlock(config));

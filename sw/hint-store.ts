@@ -37,7 +37,9 @@ export class IdbHintStore implements HintStore {
   }
   async set(hint: SessionHint): Promise<void> {
     const { sub, name } = hint.user;
-    await inTransaction<undefined>(STORES.hint, 'readwrite', (s) => s.put({ sub, ...(name !== undefined ? { name } : {}), needsInteraction: hint.needsInteraction }, KEY));
+    await inTransaction<undefined>(STORES.hint, 'readwrite', (s) =>
+      s.put({ sub, ...(name !== undefined ? { name } : {}), needsInteraction: hint.needsInteraction }, KEY),
+    );
   }
   async clear(): Promise<void> {
     await inTransaction<undefined>(STORES.hint, 'readwrite', (s) => s.delete(KEY));

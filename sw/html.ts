@@ -10,9 +10,13 @@ import { responseHeaders, type FrameAncestors } from './security-headers.ts';
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
-export function htmlPage(
-  o: { title: string; body: string; config: VaultConfig | undefined; frameAncestors: FrameAncestors; status?: number },
-): Response {
+export function htmlPage(o: {
+  title: string;
+  body: string;
+  config: VaultConfig | undefined;
+  frameAncestors: FrameAncestors;
+  status?: number;
+}): Response {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)}</title><link rel="stylesheet" href="/app.css"></head>

@@ -15,7 +15,11 @@ export interface WorkerOps {
   skipWaiting(): Promise<void>;
 }
 
-export async function answer(req: PageRequest, ctx: Pick<Ctx, 'session' | 'recovery' | 'refresher' | 'tickets' | 'instanceId'>, ops: WorkerOps): Promise<Reply> {
+export async function answer(
+  req: PageRequest,
+  ctx: Pick<Ctx, 'session' | 'recovery' | 'refresher' | 'tickets' | 'instanceId'>,
+  ops: WorkerOps,
+): Promise<Reply> {
   const ok = <T extends PageRequestType>(result: ResultMap[T]): Reply<T> => ({ v: 1, id: req.id, ok: true, result });
   switch (req.type) {
     case 'hello': {

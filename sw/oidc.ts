@@ -223,7 +223,10 @@ export function tokenResponse(r: SigninResponse, dpop: boolean): TokenResponse |
   // RFC 6749 §5.1: token_type is case-insensitive.
   const type = typeof r.token_type === 'string' ? r.token_type.toLowerCase() : '';
   if (type !== 'bearer' && !(dpop && type === 'dpop')) return null;
-  const out: { -readonly [K in keyof TokenResponse]: TokenResponse[K] } = { access_token: r.access_token, token_type: type === 'dpop' ? 'DPoP' : 'Bearer' };
+  const out: { -readonly [K in keyof TokenResponse]: TokenResponse[K] } = {
+    access_token: r.access_token,
+    token_type: type === 'dpop' ? 'DPoP' : 'Bearer',
+  };
   const expiresIn = r.expires_in;
   if (typeof expiresIn === 'number' && expiresIn > 0) out.expires_in = expiresIn;
   if (typeof r.refresh_token === 'string' && r.refresh_token !== '') out.refresh_token = r.refresh_token;

@@ -105,7 +105,11 @@ export function routerRules(table: RouteTable): RouterRule[] {
   return [
     {
       condition: {
-        or: [...table.swRoutes.map(navigation), ...table.appRoutes.map(navigation), ...table.shellFiles.map((p) => ({ urlPattern: escapePattern(p) }))],
+        or: [
+          ...table.swRoutes.map(navigation),
+          ...table.appRoutes.map(navigation),
+          ...table.shellFiles.map((p) => ({ urlPattern: escapePattern(p) })),
+        ],
       },
       source: 'fetch-event',
     },

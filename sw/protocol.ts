@@ -136,13 +136,7 @@ export interface RecoveryResult extends SessionResult {
 /** A waiting SW is told to activate (the "Reload to update" button). */
 export type SkipWaitingRequest = RequestBase<'skip-waiting'>;
 
-export type PageRequest =
-  | HelloRequest
-  | HeartbeatRequest
-  | ClaimRequest
-  | LogoutTicketRequest
-  | RecoveryResultRequest
-  | SkipWaitingRequest;
+export type PageRequest = HelloRequest | HeartbeatRequest | ClaimRequest | LogoutTicketRequest | RecoveryResultRequest | SkipWaitingRequest;
 
 export type PageRequestType = PageRequest['type'];
 

@@ -103,18 +103,21 @@ export class Refresher {
     try {
       // RefreshState is not a run-time export of oidc-client-ts 3.5.0; the library only reads these fields.
       /* eslint-disable @typescript-eslint/no-unsafe-class-instance-assignment */
-      response = await oidc.client.useRefreshTokenWithProof({
-        state: {
-          refresh_token: rt,
-          ...(tokens.idToken !== undefined ? { id_token: tokens.idToken } : {}),
-          session_state: null,
-          // No `scope`: a narrower stored scope would make the IdP leave out the new ID token.
-          // Only read back by the library when no new ID token comes; we keep our own profile.
-          profile: { sub: tokens.profile.sub } as LibraryProfile,
+      response = await oidc.client.useRefreshTokenWithProof(
+        {
+          state: {
+            refresh_token: rt,
+            ...(tokens.idToken !== undefined ? { id_token: tokens.idToken } : {}),
+            session_state: null,
+            // No `scope`: a narrower stored scope would make the IdP leave out the new ID token.
+            // Only read back by the library when no new ID token comes; we keep our own profile.
+            profile: { sub: tokens.profile.sub } as LibraryProfile,
+          },
+          ...tokenParams(oidc.config),
+          // RFC 9449 §5: a bound refresh token is only accepted with a proof by the same key.
         },
-        ...tokenParams(oidc.config),
-        // RFC 9449 §5: a bound refresh token is only accepted with a proof by the same key.
-      }, this.d.dpop.tokenEndpointProof(tokens.dpopKey, oidc.discovery.token_endpoint));
+        this.d.dpop.tokenEndpointProof(tokens.dpopKey, oidc.discovery.token_endpoint),
+      );
       /* eslint-enable @typescript-eslint/no-unsafe-class-instance-assignment */
     } catch (e) {
       // Never log `e` itself: an ErrorResponse's `form` holds the refresh token.

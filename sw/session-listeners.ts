@@ -20,7 +20,7 @@ export function settleRecovery(recovery: Pick<Recovery, 'settled'>): SessionList
 export function followHint(hint: HintStore): SessionListener {
   const fail = (e: unknown) => log.debug('the session hint could not be stored', { error: errorSummary(e) });
   return (state, previous) => {
-    if (state.kind === 'signed-in' && (previous.kind !== 'signed-in' && previous.kind !== 'refreshing')) {
+    if (state.kind === 'signed-in' && previous.kind !== 'signed-in' && previous.kind !== 'refreshing') {
       void hint.set({ user: state.tokens.profile, needsInteraction: false }).catch(fail);
     } else if (state.kind === 'needs-interaction') {
       void hint.set({ user: state.user, needsInteraction: true }).catch(fail);

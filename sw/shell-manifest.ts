@@ -38,7 +38,12 @@ export function parseManifest(source: string): ShellManifest {
   const m = raw as Partial<ShellManifest> | null;
   if (typeof m?.version !== 'string' || !Array.isArray(m.entries)) return EMPTY;
   const ok = m.entries.every(
-    (e: Partial<ShellEntry>) => typeof e.path === 'string' && e.path.startsWith('/') && typeof e.sha256 === 'string' && HEX64.test(e.sha256) && typeof e.contentType === 'string',
+    (e: Partial<ShellEntry>) =>
+      typeof e.path === 'string' &&
+      e.path.startsWith('/') &&
+      typeof e.sha256 === 'string' &&
+      HEX64.test(e.sha256) &&
+      typeof e.contentType === 'string',
   );
   return ok ? { version: m.version, entries: m.entries } : EMPTY;
 }

@@ -76,7 +76,8 @@ const VERB: Record<TodoOp, string> = { add: 'add', toggle: 'update', edit: 'rena
 export function noticeText(op: TodoOp, title: string, code: NoticeCode): string {
   const t = `“${title}”`;
   if (code === 'too-late') return `Too late to undo: ${t} is already deleted.`;
-  if (code === 'not-found') return op === 'delete' ? `${t} had already been deleted elsewhere.` : `Could not ${VERB[op]} ${t}: it was deleted elsewhere.`;
+  if (code === 'not-found')
+    return op === 'delete' ? `${t} had already been deleted elsewhere.` : `Could not ${VERB[op]} ${t}: it was deleted elsewhere.`;
   return `Could not ${VERB[op]} ${t}: ${WHY[code]}. Nothing was changed.`;
 }
 
@@ -84,7 +85,11 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : many.r
 
 /** The queue is waiting (API down, an error): what is kept, and that it goes by itself. */
 export const waitingText = (n: number): string =>
-  plural(n, '1 change is not saved yet. It is kept on this device and will sync by itself.', '# changes are not saved yet. They are kept on this device and will sync by themselves.');
+  plural(
+    n,
+    '1 change is not saved yet. It is kept on this device and will sync by itself.',
+    '# changes are not saved yet. They are kept on this device and will sync by themselves.',
+  );
 
 export const conflictText = (titles: readonly string[]): string =>
   titles.length === 1

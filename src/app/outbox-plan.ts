@@ -111,7 +111,13 @@ function current(queued: readonly OutboxEntry[], entry: OutboxEntry): OutboxEntr
  * The API saved `entry` (`result`: the todo now; null for a delete). A create's followers get
  * the server id; the next change of the todo is made on the version this one produced.
  */
-export function planSaved(queued: readonly OutboxEntry[], entry: OutboxEntry, result: Todo | null, previous: OwnVersions | undefined, now: number): Plan {
+export function planSaved(
+  queued: readonly OutboxEntry[],
+  entry: OutboxEntry,
+  result: Todo | null,
+  previous: OwnVersions | undefined,
+  now: number,
+): Plan {
   if (!current(queued, entry)) return EMPTY; // undone or handled by another tab meanwhile
   const put: OutboxEntry[] = [];
   const tempId = entry.op.todoId;

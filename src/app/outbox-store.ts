@@ -59,8 +59,14 @@ const result = <T>(r: IDBRequest<T>): Promise<T> =>
 function isEntry(v: unknown): v is OutboxEntry {
   const e = v as Partial<OutboxEntry> | null;
   return (
-    typeof e === 'object' && e !== null && typeof e.seq === 'number' && typeof e.sub === 'string' && typeof e.key === 'string' &&
-    typeof e.op?.todoId === 'string' && ['create', 'update', 'delete'].includes(e.op.kind) && typeof e.notBefore === 'number'
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.seq === 'number' &&
+    typeof e.sub === 'string' &&
+    typeof e.key === 'string' &&
+    typeof e.op?.todoId === 'string' &&
+    ['create', 'update', 'delete'].includes(e.op.kind) &&
+    typeof e.notBefore === 'number'
   );
 }
 
@@ -174,7 +180,10 @@ export function openOutbox(name = OUTBOX_DB, now: () => number = Date.now): Outb
     },
     close: () => {
       closed = true;
-      void db?.then((d) => d.close(), () => undefined);
+      void db?.then(
+        (d) => d.close(),
+        () => undefined,
+      );
     },
   };
 }

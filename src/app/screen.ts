@@ -44,9 +44,7 @@ export type MainView =
 
 export type BarView =
   /** Nothing to offer yet (starting); its space stays reserved so the header does not jump. */
-  | { readonly kind: 'hidden' }
-  | { readonly kind: 'signed-out' }
-  | { readonly kind: 'signed-in'; readonly user: UserProfile };
+  { readonly kind: 'hidden' } | { readonly kind: 'signed-out' } | { readonly kind: 'signed-in'; readonly user: UserProfile };
 
 export type BannerAction = 'retry' | 'update' | 'dismiss' | 'reload' | 'undo';
 
@@ -77,7 +75,12 @@ const OFFLINE_TEXT = 'You are offline. Changes you make are kept on this device 
 export function deriveScreen(i: ScreenInput): Screen {
   const banners: Banner[] = [];
   if (i.updateAvailable) {
-    banners.push({ key: 'update', tone: 'info', text: 'A new version of the app is available.', action: { kind: 'update', label: 'Reload to update' } });
+    banners.push({
+      key: 'update',
+      tone: 'info',
+      text: 'A new version of the app is available.',
+      action: { kind: 'update', label: 'Reload to update' },
+    });
   }
   const texts = i.texts;
   if (i.authError && texts) banners.push({ key: 'auth-error', tone: 'error', text: texts.AUTH_ERROR_TEXT[i.authError] });
@@ -89,7 +92,8 @@ export function deriveScreen(i: ScreenInput): Screen {
     return { main: { kind: 'starting' }, bar: { kind: 'hidden' }, banners };
   }
   if (v.kind === 'unavailable') {
-    if (v.reason === 'failed') banners.push({ key: 'unavailable', tone: 'error', text: 'The app could not start.', action: { kind: 'reload', label: 'Reload' } });
+    if (v.reason === 'failed')
+      banners.push({ key: 'unavailable', tone: 'error', text: 'The app could not start.', action: { kind: 'reload', label: 'Reload' } });
     return { main: { kind: 'unavailable', text: texts?.UNAVAILABLE_TEXT[v.reason] ?? '' }, bar: { kind: 'hidden' }, banners };
   }
 
@@ -111,16 +115,24 @@ export function deriveScreen(i: ScreenInput): Screen {
   if (offline) banners.push({ key: 'offline', tone: 'warning', text: OFFLINE_TEXT });
   const recovering = session.status === 'recovering';
   if (recovering) banners.push({ key: 'recovering', tone: 'info', text: texts?.RECOVERING_TEXT[session.connection] ?? 'Reconnecting your session…' });
-  if (i.signOutFailed && texts) banners.push({ key: 'sign-out-failed', tone: 'error', text: texts.SIGN_OUT_FAILED_TEXT, action: { kind: 'dismiss', label: 'Dismiss' } });
+  if (i.signOutFailed && texts)
+    banners.push({ key: 'sign-out-failed', tone: 'error', text: texts.SIGN_OUT_FAILED_TEXT, action: { kind: 'dismiss', label: 'Dismiss' } });
   if (t.readOnly && texts) banners.push({ key: 'read-only', tone: 'info', text: texts.READ_ONLY_TEXT });
   // The list's texts come with the list's code, so they are there whenever a list state is.
   if (t.notice && texts) {
-    banners.push({ key: 'notice', tone: 'error', text: texts.noticeText(t.notice.op, t.notice.title, t.notice.code), action: { kind: 'dismiss', label: 'Dismiss' } });
+    banners.push({
+      key: 'notice',
+      tone: 'error',
+      text: texts.noticeText(t.notice.op, t.notice.title, t.notice.code),
+      action: { kind: 'dismiss', label: 'Dismiss' },
+    });
   }
-  if (t.conflicts.length && texts) banners.push({ key: 'conflict', tone: 'warning', text: texts.conflictText(t.conflicts.map((c) => c.theirs.title)) });
+  if (t.conflicts.length && texts)
+    banners.push({ key: 'conflict', tone: 'warning', text: texts.conflictText(t.conflicts.map((c) => c.theirs.title)) });
   // Offline and reconnecting already say why; otherwise the queue says what waits.
   if (t.waiting && !offline && !recovering && texts) banners.push({ key: 'waiting', tone: 'info', text: texts.waitingText(t.queued) });
-  for (const u of t.undo) banners.push({ key: `undo-${u.seq}`, tone: 'info', text: `Deleted “${u.title}”.`, action: { kind: 'undo', label: 'Undo' }, ref: u.seq });
+  for (const u of t.undo)
+    banners.push({ key: `undo-${u.seq}`, tone: 'info', text: `Deleted “${u.title}”.`, action: { kind: 'undo', label: 'Undo' }, ref: u.seq });
 
   const user = session.status === 'signed-in' ? session.user : i.lastUser;
   const bar: BarView = user ? { kind: 'signed-in', user } : { kind: 'hidden' };
@@ -134,7 +146,10 @@ export function deriveScreen(i: ScreenInput): Screen {
     case 'error': {
       const code = t.state.code;
       // Offline already has its banner; the Retry sits next to the reason.
-      const text = code === 'offline' ? 'Your todos will load when the connection is back.' : (texts?.LOAD_ERROR_TEXT[code] ?? 'Your todos could not be loaded.');
+      const text =
+        code === 'offline'
+          ? 'Your todos will load when the connection is back.'
+          : (texts?.LOAD_ERROR_TEXT[code] ?? 'Your todos could not be loaded.');
       banners.push({ key: 'load-error', tone: 'error', text, action: { kind: 'retry', label: 'Retry' } });
       return { main: { kind: 'load-failed', code, retrying: t.state.retrying, queued: t.queued }, bar, banners };
     }

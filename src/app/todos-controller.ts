@@ -199,7 +199,10 @@ export class TodosController {
   async #enqueue(op: OutboxOp, title: string, seen: number | undefined, delayMs = 0): Promise<boolean> {
     const now = this.#now();
     try {
-      const entry = await this.#store.enqueue({ sub: this.#o.sub, key: crypto.randomUUID(), op, title, notBefore: now + delayMs, queuedAt: now }, seen);
+      const entry = await this.#store.enqueue(
+        { sub: this.#o.sub, key: crypto.randomUUID(), op, title, notBefore: now + delayMs, queuedAt: now },
+        seen,
+      );
       const queued = [...this.#m.queued.filter((e) => e.seq !== entry.seq), entry].sort((a, b) => a.seq - b.seq);
       this.#update({ queued, notice: null });
     } catch (e) {

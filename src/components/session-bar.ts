@@ -22,8 +22,7 @@ export class SessionBar extends LightElement {
     if (v.kind === 'hidden') return nothing;
     if (v.kind === 'signed-out') return html`<a class="button primary" href=${this.signInHref}>Sign in</a>`;
     const who = v.user.name ?? v.user.email ?? 'Signed in';
-    return html`<span class="user" title=${v.user.email ?? nothing}>${who}</span>
-      <button type="button" @click=${this.#onSignOut}>Sign out</button>`;
+    return html`<span class="user" title=${v.user.email ?? nothing}>${who}</span> <button type="button" @click=${this.#onSignOut}>Sign out</button>`;
   }
 
   #onSignOut() {

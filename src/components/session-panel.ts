@@ -17,7 +17,11 @@ function allows(scopes: readonly string[]): string {
   return write ? 'Only change your todos' : 'Nothing with your todos';
 }
 
-const row = (term: string, value: unknown) => html`<div><dt>${term}</dt><dd>${value}</dd></div>`;
+const row = (term: string, value: unknown) =>
+  html`<div>
+    <dt>${term}</dt>
+    <dd>${value}</dd>
+  </div>`;
 
 /**
  * "Session details", collapsed, for signed-in users only (issue 9): who is signed in, what the

@@ -40,9 +40,13 @@ export class StatusBanner extends LightElement {
         ({ tone, key, text, action, ref }) =>
           html`<div class="banner ${tone}" data-key=${key}>
             <p>${text}</p>
-            ${action
-              ? html`<button type="button" @click=${() => this.fire('banner-action', { kind: action.kind, key, ref } satisfies BannerActionDetail)}>${action.label}</button>`
-              : nothing}
+            ${
+              action
+                ? html`<button type="button" @click=${() => this.fire('banner-action', { kind: action.kind, key, ref } satisfies BannerActionDetail)}>
+                    ${action.label}
+                  </button>`
+                : nothing
+            }
           </div>`,
       )}
     </div>`;

@@ -117,7 +117,11 @@ export class TodoApp extends LightElement {
   }
 
   #needTexts() {
-    if (!this._texts) void loadTexts().then((t) => (this._texts = t), (e: unknown) => log.debug('texts not loaded', e));
+    if (!this._texts)
+      void loadTexts().then(
+        (t) => (this._texts = t),
+        (e: unknown) => log.debug('texts not loaded', e),
+      );
   }
 
   #onStatus(s: VaultStatus) {
@@ -217,13 +221,23 @@ export class TodoApp extends LightElement {
       case 'starting':
         return html`<p class="card muted" aria-busy="true">Starting…</p>`;
       case 'unavailable':
-        return html`<section class="card"><h2>Signing in is not possible in this browser</h2><p>${m.text}</p></section>`;
+        return html`<section class="card">
+          <h2>Signing in is not possible in this browser</h2>
+          <p>${m.text}</p>
+        </section>`;
       case 'signed-out':
         return m.expired
-          ? html`<section class="card"><h2>Your session has expired</h2><p>Your todos are safe. Sign in again to continue right where you were.</p></section>`
-          : html`<section class="card"><h2>Your todos, in one calm place</h2><p>Sign in to see, add and tick off your todos. They are kept for you on any device you sign in from.</p></section>`;
+          ? html`<section class="card">
+              <h2>Your session has expired</h2>
+              <p>Your todos are safe. Sign in again to continue right where you were.</p>
+            </section>`
+          : html`<section class="card">
+              <h2>Your todos, in one calm place</h2>
+              <p>Sign in to see, add and tick off your todos. They are kept for you on any device you sign in from.</p>
+            </section>`;
       case 'continue':
-        return html`<section class="card"><h2>Welcome back</h2>
+        return html`<section class="card">
+          <h2>Welcome back</h2>
           <p>${this._texts?.CONTINUE_TEXT}</p>
           <p><a class="button primary" href=${this.vault?.signInHref() ?? '/login'}>${m.name ? `Continue as ${m.name}` : 'Continue'}</a></p>
         </section>`;

@@ -31,8 +31,14 @@ export class TodoConflict extends LightElement {
     return html`<section class="conflict" aria-labelledby=${heading}>
       <h3 id=${heading}>“${theirs.title}” was changed somewhere else</h3>
       <dl>
-        <div><dt>Saved elsewhere</dt><dd>${describe(theirs)}</dd></div>
-        <div><dt>Yours, not saved</dt><dd>${describe(mine)}</dd></div>
+        <div>
+          <dt>Saved elsewhere</dt>
+          <dd>${describe(theirs)}</dd>
+        </div>
+        <div>
+          <dt>Yours, not saved</dt>
+          <dd>${describe(mine)}</dd>
+        </div>
       </dl>
       <div class="actions">
         <button type="button" class="primary" aria-describedby=${heading} @click=${() => this.#choose(entry.seq, 'mine')}>Keep mine</button>

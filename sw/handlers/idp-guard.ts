@@ -33,7 +33,13 @@ async function discoveryWithin(ctx: Pick<Ctx, 'oidc'>, ms: number): Promise<Disc
   });
   try {
     // An IdP that is down takes its token endpoint with it: only the issuer's origin is refused then.
-    return await Promise.race([ctx.oidc().then((o) => o.discovery, () => undefined), timeout]);
+    return await Promise.race([
+      ctx.oidc().then(
+        (o) => o.discovery,
+        () => undefined,
+      ),
+      timeout,
+    ]);
   } finally {
     timer?.cancel();
   }

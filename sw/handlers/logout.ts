@@ -45,6 +45,9 @@ export async function handleLogout(request: Request, ctx: Pick<Ctx, 'origin' | '
   }
   if (oidc.discovery.end_session_endpoint === undefined) return redirect('/', ctx.origin);
   // A `state` data value makes the library add `state` (RP-Initiated Logout §2); nothing is resumed from it.
-  const end = await oidc.client.createSignoutRequest({ state: { signedOutAt: Date.now() }, ...(tokens?.idToken !== undefined ? { id_token_hint: tokens.idToken } : {}) });
+  const end = await oidc.client.createSignoutRequest({
+    state: { signedOutAt: Date.now() },
+    ...(tokens?.idToken !== undefined ? { id_token_hint: tokens.idToken } : {}),
+  });
   return redirect(end.url, ctx.origin);
 }

@@ -47,7 +47,9 @@ function axaCsp(o: StackOrigins): string {
 function pageHtml(o: StackOrigins): string {
   const c = runtimeConfig(o);
   const meta = { issuer: c.issuer, 'client-id': c.clientId, scope: c.scope, 'sw-url': AXA_SW, home: AXA_HOME };
-  const tags = Object.entries(meta).map(([k, v]) => `<meta name="${k}" content="${v}">`).join('');
+  const tags = Object.entries(meta)
+    .map(([k, v]) => `<meta name="${k}" content="${v}">`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>AxaFrance oidc-client</title>${tags}<script type="module" src="${AXA_HOME}axa.js"></script></head><body></body></html>`;
 }
 
@@ -80,7 +82,11 @@ export interface AxaProfile {
 const STATE = `((document.body && document.body.dataset.state) || '')`;
 
 async function waitState(page: Page, want: string, what: string): Promise<void> {
-  await waitFor(page, `location.pathname === ${JSON.stringify(AXA_HOME)} && (${STATE} === ${JSON.stringify(want)} || ${STATE}.startsWith('error'))`, what);
+  await waitFor(
+    page,
+    `location.pathname === ${JSON.stringify(AXA_HOME)} && (${STATE} === ${JSON.stringify(want)} || ${STATE}.startsWith('error'))`,
+    what,
+  );
   const state = await page.evaluate<string>(STATE);
   if (state !== want) throw new BenchError('SIGN_IN_FAILED', `AxaFrance's client: ${state}`);
 }

@@ -39,11 +39,9 @@ const COMMAND_TIMEOUT_MS = 60_000;
 
 export function launchChromium(executable: string, args: readonly string[]): Cdp {
   const userDataDir = mkdtempSync(join(tmpdir(), 'bench-chromium-'));
-  const child: ChildProcess = spawn(
-    executable,
-    [...args, '--headless', '--remote-debugging-pipe', `--user-data-dir=${userDataDir}`, 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] },
-  );
+  const child: ChildProcess = spawn(executable, [...args, '--headless', '--remote-debugging-pipe', `--user-data-dir=${userDataDir}`, 'about:blank'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'],
+  });
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;
   const pending = new Map<number, { resolve: (v: Json) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();

@@ -127,7 +127,16 @@ async function runs(n: number, one: () => Promise<LoadRun>): Promise<LoadReport>
 export async function measureLoads(s: LoadSetup): Promise<LoadsReport> {
   const { cookies } = await s.cdp.send<{ cookies: Cookie[] }>('Storage.getCookies', { browserContextId: s.signedInCtx });
   // Every cookie there is the IdP's (the app and the API set none); cookies ignore ports.
-  const idpCookies = cookies.map(({ name, value, domain, path, expires, httpOnly, secure, sameSite }) => ({ name, value, domain, path, expires, httpOnly, secure, sameSite }));
+  const idpCookies = cookies.map(({ name, value, domain, path, expires, httpOnly, secure, sameSite }) => ({
+    name,
+    value,
+    domain,
+    path,
+    expires,
+    httpOnly,
+    secure,
+    sameSite,
+  }));
   const repeat = await runs(s.runs, () => repeatVisit(s));
   const first = await runs(s.runs, () => firstVisit(s, idpCookies));
   const signIn = await runs(s.runs, () => signInRoundTrip(s));

@@ -2,8 +2,7 @@ import { BenchError, type BenchErrorCode } from './errors.ts';
 
 /** A measurement's result, or the error that blocked it (the other measurements still run). */
 export type Outcome<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly code: BenchErrorCode | 'UNEXPECTED'; readonly message: string };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: BenchErrorCode | 'UNEXPECTED'; readonly message: string };
 
 export async function attempt<T>(fn: () => Promise<T> | T): Promise<Outcome<T>> {
   try {

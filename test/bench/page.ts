@@ -31,11 +31,7 @@ export async function openPage(cdp: Cdp, url: string, browserContextId: string):
     sessionId,
     targetId,
     async evaluate<T>(expression: string): Promise<T> {
-      const r = await cdp.send<EvaluateResult>(
-        'Runtime.evaluate',
-        { expression, awaitPromise: true, returnByValue: true },
-        sessionId,
-      );
+      const r = await cdp.send<EvaluateResult>('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId);
       if (r.exceptionDetails) {
         throw new BenchError('PAGE_EXCEPTION', r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
       }
@@ -68,5 +64,8 @@ export async function waitFor(page: Page, expression: string, what: string, time
     await sleep(100);
   }
   const where = await page.evaluate<string>('location.href').catch(() => '?');
-  throw new BenchError('WAIT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what} (page at ${where})${last ? `; last error: ${last}` : ''}`);
+  throw new BenchError(
+    'WAIT_TIMEOUT',
+    `timed out after ${timeoutMs} ms waiting for ${what} (page at ${where})${last ? `; last error: ${last}` : ''}`,
+  );
 }

@@ -60,8 +60,12 @@ export async function measurePeerSizes(app: Outcome<SizeReport>): Promise<PeerSi
     const note = `SW minified here; as the package ships it (and its copy script deploys it): ${(shipped / 1024).toFixed(2)} KB gzip`;
     return size('@axa-fr/oidc-client + OidcServiceWorker.js', version('@axa-fr/oidc-client'), axaApp.value, sw.gzip, note);
   });
-  const auth0 = await attempt(async () => size('@auth0/auth0-spa-js', version('@auth0/auth0-spa-js'), await bundle(entry('auth0-app.ts'), 'auth0'), null));
-  const octs = await attempt(async () => size('oidc-client-ts UserManager', version('oidc-client-ts'), await bundle(entry('oidc-client-ts-app.ts'), 'oidc-client-ts'), null));
+  const auth0 = await attempt(async () =>
+    size('@auth0/auth0-spa-js', version('@auth0/auth0-spa-js'), await bundle(entry('auth0-app.ts'), 'auth0'), null),
+  );
+  const octs = await attempt(async () =>
+    size('oidc-client-ts UserManager', version('oidc-client-ts'), await bundle(entry('oidc-client-ts-app.ts'), 'oidc-client-ts'), null),
+  );
   return {
     ours,
     peers: [

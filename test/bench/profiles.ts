@@ -45,7 +45,13 @@ export async function assertSwUnattached(cdp: Cdp): Promise<number> {
   return sws.length;
 }
 
-export async function setUpProfiles(cdp: Cdp, o: StackOrigins, routes: BenchRoutes, accessToken: string, step: (m: string) => void): Promise<Profiles> {
+export async function setUpProfiles(
+  cdp: Cdp,
+  o: StackOrigins,
+  routes: BenchRoutes,
+  accessToken: string,
+  step: (m: string) => void,
+): Promise<Profiles> {
   const ctxA = await newContext(cdp);
   const app = await openPage(cdp, `${o.appOrigin}/`, ctxA);
   step('signing in through the app');

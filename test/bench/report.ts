@@ -53,9 +53,21 @@ export function errorRow(id: string, metric: string, goal: string, why: string):
 
 export function formatTable(rows: readonly TargetRow[]): string {
   const header = ['', 'metric', 'median', 'p90', 'ratio', 'goal', 'result'];
-  const body = rows.map((r) => [r.id, r.metric, r.median, r.p90, r.ratio, r.goal, r.pass === null ? (r.median === 'ERROR' ? 'ERROR' : 'n/a') : r.pass ? 'PASS' : 'MISS']);
+  const body = rows.map((r) => [
+    r.id,
+    r.metric,
+    r.median,
+    r.p90,
+    r.ratio,
+    r.goal,
+    r.pass === null ? (r.median === 'ERROR' ? 'ERROR' : 'n/a') : r.pass ? 'PASS' : 'MISS',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const notes = rows.filter((r) => r.note).map((r) => `  ${r.id}: ${r.note}`);
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
 }
@@ -64,6 +76,9 @@ export function formatTable(rows: readonly TargetRow[]): string {
 export function formatMarkdown(rows: readonly TargetRow[]): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|');
   const head = '| | metric | median | p90 | ratio | goal | result |\n|---|---|---|---|---|---|---|';
-  const body = rows.map((r) => `| ${[r.id, r.metric, r.median, r.p90, r.ratio, r.goal, r.pass === null ? (r.median === 'ERROR' ? 'ERROR' : 'n/a') : r.pass ? 'PASS' : 'MISS'].map(cell).join(' | ')} |`);
+  const body = rows.map(
+    (r) =>
+      `| ${[r.id, r.metric, r.median, r.p90, r.ratio, r.goal, r.pass === null ? (r.median === 'ERROR' ? 'ERROR' : 'n/a') : r.pass ? 'PASS' : 'MISS'].map(cell).join(' | ')} |`,
+  );
   return [head, ...body].join('\n');
 }

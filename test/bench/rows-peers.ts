@@ -49,11 +49,20 @@ export function apiPeerRows(o: Outcome<ApiSides>, axa: Outcome<unknown>): Target
   });
 }
 
-const sizeText = (s: ClientSize) => (s.swGzip === null ? `${kb(s.totalGzip)} (no SW)` : `${kb(s.pageGzip)} + SW ${kb(s.swGzip)} = ${kb(s.totalGzip)}`);
+const sizeText = (s: ClientSize) =>
+  s.swGzip === null ? `${kb(s.totalGzip)} (no SW)` : `${kb(s.pageGzip)} + SW ${kb(s.swGzip)} = ${kb(s.totalGzip)}`;
 
 export function peerSizeRows(r: PeerSizeReport): TargetRow[] {
   const oursRow: TargetRow = r.ours.ok
-    ? { id: '6a', metric: `ours ${r.ours.value.version}: page client + SW, gzip -9`, median: sizeText(r.ours.value), p90: NONE, ratio: NONE, goal: NONE, pass: null }
+    ? {
+        id: '6a',
+        metric: `ours ${r.ours.value.version}: page client + SW, gzip -9`,
+        median: sizeText(r.ours.value),
+        p90: NONE,
+        ratio: NONE,
+        goal: NONE,
+        pass: null,
+      }
     : errorRow('6a', 'ours: page client + SW, gzip -9', NONE, why(r.ours));
   const peers = r.peers.map(({ id, size }): TargetRow => {
     if (!size.ok) return errorRow(id, 'peer size, gzip -9', NONE, why(size));

@@ -27,10 +27,24 @@ const sizeRow = (id: string, metric: string, bytes: number, goalKb: number): Tar
 export function sizeRows(o: Outcome<SizeReport>): TargetRow[] {
   if (!o.ok) return [errorRow('1', 'JS sizes, gzip -9', `page <= ${TARGETS.pageGzipKb} KB, SW <= ${TARGETS.swGzipKb} KB`, why(o))];
   const s = o.value;
-  const reported = (id: string, metric: string, bytes: number, note: string): TargetRow => ({ id, metric, median: kb(bytes), p90: NONE, ratio: NONE, goal: NONE, pass: null, note });
+  const reported = (id: string, metric: string, bytes: number, note: string): TargetRow => ({
+    id,
+    metric,
+    median: kb(bytes),
+    p90: NONE,
+    ratio: NONE,
+    goal: NONE,
+    pass: null,
+    note,
+  });
   return [
     { ...sizeRow('1a', 'page JS before first render, gzip -9', s.pageFirstRenderGzip, TARGETS.pageGzipKb), note: "the entry's static-import graph" },
-    reported('1a+', 'page JS loaded on demand after it', s.pageGzip - s.pageFirstRenderGzip, 'import() chunks: the signed-in list, texts, recovery host, offline reload'),
+    reported(
+      '1a+',
+      'page JS loaded on demand after it',
+      s.pageGzip - s.pageFirstRenderGzip,
+      'import() chunks: the signed-in list, texts, recovery host, offline reload',
+    ),
     sizeRow('1b', 'SW JS (sw.js + imports), gzip -9', s.swGzip, TARGETS.swGzipKb),
     reported('1c', 'all page + SW JS, gzip -9', s.totalGzip, 'a chunk both import counts once'),
   ];
@@ -54,7 +68,8 @@ export function apiRow(o: Outcome<Comparison>, isolated: boolean): TargetRow {
 }
 
 /** Timer resolution in the timing pages, for the notes. */
-export const timers = (isolated: boolean): string => (isolated ? 'page timers: 5 us (cross-origin isolated)' : 'page timers: coarsened to 0.1 ms (the pages were not cross-origin isolated)');
+export const timers = (isolated: boolean): string =>
+  isolated ? 'page timers: 5 us (cross-origin isolated)' : 'page timers: coarsened to 0.1 ms (the pages were not cross-origin isolated)';
 
 export function unownedRow(o: Outcome<Comparison>, isolated: boolean): TargetRow {
   const metric = 'unowned static fetch: controlled vs not';
@@ -78,7 +93,9 @@ export function singleFlightRow(o: Outcome<SingleFlightReport>, calls: number): 
   const goal = `exactly ${TARGETS.refreshes}, all 200`;
   if (!o.ok) return errorRow('4', metric, goal, why(o));
   const s = o.value;
-  const answers = Object.entries(s.statuses).map(([status, n]) => `${n}x${status}`).join(', ');
+  const answers = Object.entries(s.statuses)
+    .map(([status, n]) => `${n}x${status}`)
+    .join(', ');
   const s1 = (t: number) => `${(t / 1000).toFixed(1)}s`;
   const held =
     s.heldRequestArrivedMs === null

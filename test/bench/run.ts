@@ -66,7 +66,10 @@ async function main(): Promise<boolean> {
   // Closers are sync or async; one that fails must not keep the others from running.
   const closers: (() => unknown)[] = [];
   const cleanup = async () => {
-    for (const c of closers.reverse()) await Promise.resolve().then(c).catch(() => undefined);
+    for (const c of closers.reverse())
+      await Promise.resolve()
+        .then(c)
+        .catch(() => undefined);
     closers.length = 0;
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
@@ -140,7 +143,9 @@ async function main(): Promise<boolean> {
     }
     if (axa.ok) await disposeContexts(cdp, [axa.value.ctx]);
 
-    step(`refresh single-flight: IdP restarted with ACCESS_TOKEN_TTL=${SETTINGS.refreshTtlS}s, token endpoint held, ${SETTINGS.calls} concurrent calls from 2 tabs`);
+    step(
+      `refresh single-flight: IdP restarted with ACCESS_TOKEN_TTL=${SETTINGS.refreshTtlS}s, token endpoint held, ${SETTINGS.calls} concurrent calls from 2 tabs`,
+    );
     const single = await runSingleFlight(cdp, stack, tap, { ttlS: SETTINGS.refreshTtlS, calls: SETTINGS.calls, t0 });
 
     const isolated = setup.ok && setup.value.isolated && (!axa.ok || axa.value.isolated);

@@ -45,11 +45,7 @@ export function submitLoginSource(creds: { readonly username: string; readonly p
  * Resolves when the form was submitted, not when the sign-in finished.
  */
 export async function submitIdpLogin(page: Page, o: StackOrigins): Promise<void> {
-  await waitFor(
-    page,
-    `location.origin === ${JSON.stringify(o.issuer)} && document.querySelector('input[name=username]')`,
-    'the IdP login form',
-  );
+  await waitFor(page, `location.origin === ${JSON.stringify(o.issuer)} && document.querySelector('input[name=username]')`, 'the IdP login form');
   if (!(await page.evaluate<boolean>(submitLoginSource(DEMO)))) throw new BenchError('SIGN_IN_FAILED', 'could not submit the login form');
 }
 

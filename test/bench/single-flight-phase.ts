@@ -19,7 +19,12 @@ export interface SingleFlightPhase {
   readonly tokenRequests: readonly Record<string, unknown>[];
 }
 
-export async function runSingleFlight(cdp: Cdp, stack: Stack, tap: TokenTap, s: { ttlS: number; calls: number; t0: number }): Promise<SingleFlightPhase> {
+export async function runSingleFlight(
+  cdp: Cdp,
+  stack: Stack,
+  tap: TokenTap,
+  s: { ttlS: number; calls: number; t0: number },
+): Promise<SingleFlightPhase> {
   const o = stack.origins;
   const from = tap.records.length;
   const outcome = await attempt(async () => {

@@ -102,6 +102,12 @@ export async function compareInterleaved(
   baseline: { page: Page; spec: FetchSpec },
   o: CompareOptions,
 ): Promise<Comparison> {
-  const r = await measureInterleaved([{ name: 'subject', ...subject }, { name: 'baseline', ...baseline }], o);
+  const r = await measureInterleaved(
+    [
+      { name: 'subject', ...subject },
+      { name: 'baseline', ...baseline },
+    ],
+    o,
+  );
   return compare(r['subject']!, r['baseline']!);
 }

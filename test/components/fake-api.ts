@@ -33,7 +33,14 @@ export class FakeApi implements TodoApi {
   private replies = new Map<string, { ok: true; value: unknown } | { ok: false; error: unknown }>();
 
   constructor(todos: Todo[] = []) {
-    this.todos = todos.map(({ id, title, completed, createdAt, updatedAt, version }) => ({ id, title, completed, createdAt, updatedAt, version: version ?? 1 }));
+    this.todos = todos.map(({ id, title, completed, createdAt, updatedAt, version }) => ({
+      id,
+      title,
+      completed,
+      createdAt,
+      updatedAt,
+      version: version ?? 1,
+    }));
   }
 
   release(): void {
@@ -55,7 +62,12 @@ export class FakeApi implements TodoApi {
 
   private async call<T>(method: Method, w: WriteOptions | undefined, id: string | undefined, apply: () => T): Promise<T> {
     this.calls[method]++;
-    this.sent.push({ method, ...(id ? { id } : {}), ...(w?.idempotencyKey ? { key: w.idempotencyKey } : {}), ...(w?.ifMatch !== undefined ? { ifMatch: w.ifMatch } : {}) });
+    this.sent.push({
+      method,
+      ...(id ? { id } : {}),
+      ...(w?.idempotencyKey ? { key: w.idempotencyKey } : {}),
+      ...(w?.ifMatch !== undefined ? { ifMatch: w.ifMatch } : {}),
+    });
     if (this.hold[method]) await new Promise<void>((r) => this.waiting.push(r));
     const code = this.down ?? this.failNext[method];
     if (code) {

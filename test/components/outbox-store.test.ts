@@ -23,10 +23,12 @@ async function dump(name: string): Promise<unknown[]> {
   });
   const out: unknown[] = [];
   for (const s of db.objectStoreNames) {
-    out.push(...(await new Promise<unknown[]>((resolve) => {
-      const r = db.transaction(s).objectStore(s).getAll();
-      r.onsuccess = () => resolve(r.result);
-    })));
+    out.push(
+      ...(await new Promise<unknown[]>((resolve) => {
+        const r = db.transaction(s).objectStore(s).getAll();
+        r.onsuccess = () => resolve(r.result);
+      })),
+    );
   }
   db.close();
   return out;

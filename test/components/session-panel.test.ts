@@ -104,8 +104,12 @@ describe('session-panel', () => {
     });
 
     it('counts in minutes and hours, not seconds', async () => {
-      expect(rows(await panel(withSession({ lastRefreshAt: NOW - 5 * 60_000 - 30_000 })))['Staying signed in']).to.equal('Renewed by itself, last 5 minutes ago');
-      expect(rows(await panel(withSession({ lastRefreshAt: NOW - 2 * 3_600_000 })))['Staying signed in']).to.equal('Renewed by itself, last 2 hours ago');
+      expect(rows(await panel(withSession({ lastRefreshAt: NOW - 5 * 60_000 - 30_000 })))['Staying signed in']).to.equal(
+        'Renewed by itself, last 5 minutes ago',
+      );
+      expect(rows(await panel(withSession({ lastRefreshAt: NOW - 2 * 3_600_000 })))['Staying signed in']).to.equal(
+        'Renewed by itself, last 2 hours ago',
+      );
     });
   });
 });

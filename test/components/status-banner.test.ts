@@ -10,7 +10,12 @@ function banner(banners: Banner[]): Promise<StatusBanner> {
 }
 
 const retry: Banner = { key: 'load-error', tone: 'error', text: 'The todo service had a problem.', action: { kind: 'retry', label: 'Retry' } };
-const update: Banner = { key: 'update', tone: 'info', text: 'A new version of the app is available.', action: { kind: 'update', label: 'Reload to update' } };
+const update: Banner = {
+  key: 'update',
+  tone: 'info',
+  text: 'A new version of the app is available.',
+  action: { kind: 'update', label: 'Reload to update' },
+};
 const offline: Banner = { key: 'offline', tone: 'warning', text: 'You are offline.' };
 
 describe('status-banner', () => {
@@ -70,7 +75,13 @@ describe('status-banner', () => {
   });
 
   describe('Undo (issue 9 item 6)', () => {
-    const undo = (seq: number, title: string): Banner => ({ key: `undo-${seq}`, tone: 'info', text: `Deleted “${title}”.`, action: { kind: 'undo', label: 'Undo' }, ref: seq });
+    const undo = (seq: number, title: string): Banner => ({
+      key: `undo-${seq}`,
+      tone: 'info',
+      text: `Deleted “${title}”.`,
+      action: { kind: 'undo', label: 'Undo' },
+      ref: seq,
+    });
 
     it('is accessible', async () => {
       await expect(await banner([undo(3, 'Buy milk')])).to.be.accessible();

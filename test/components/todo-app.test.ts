@@ -201,7 +201,12 @@ describe('todo-app', () => {
       const vault = new FakeVault({ kind: 'starting' });
       const el = await app(vault, new FakeApi());
       const starting = height(el);
-      for (const s of [ready({ status: 'signed-out', reason: 'never-signed-in' }), ready(ALICE), ready({ status: 'recovering', connection: 'ok' }), ready(ALICE)]) {
+      for (const s of [
+        ready({ status: 'signed-out', reason: 'never-signed-in' }),
+        ready(ALICE),
+        ready({ status: 'recovering', connection: 'ok' }),
+        ready(ALICE),
+      ]) {
         vault.emit('status', s);
         await el.updateComplete;
         expect(height(el), JSON.stringify(s)).to.equal(starting);

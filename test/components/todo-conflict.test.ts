@@ -7,7 +7,17 @@ import { axNodes, findRole, useAppCss } from './helpers.ts';
 
 const theirs = { id: 'a', title: 'Oat milk', completed: false, createdAt: 'x', updatedAt: 'x', version: 2 };
 const conflict = (mine: ConflictView['mine']): ConflictView => ({
-  entry: { seq: 7, sub: 'alice', key: 'k', op: { kind: 'update', todoId: 'a', patch: { completed: true } }, base: 1, title: 'Milk', notBefore: 0, queuedAt: 0, conflict: theirs },
+  entry: {
+    seq: 7,
+    sub: 'alice',
+    key: 'k',
+    op: { kind: 'update', todoId: 'a', patch: { completed: true } },
+    base: 1,
+    title: 'Milk',
+    notBefore: 0,
+    queuedAt: 0,
+    conflict: theirs,
+  },
   theirs,
   mine,
 });
@@ -51,7 +61,10 @@ describe('todo-conflict', () => {
     assert.exists(await findRole('button', 'Keep theirs'));
   });
 
-  for (const [label, choice] of [['Keep mine', 'mine'], ['Keep theirs', 'theirs']] as const) {
+  for (const [label, choice] of [
+    ['Keep mine', 'mine'],
+    ['Keep theirs', 'theirs'],
+  ] as const) {
     it(`"${label}" fires resolve-conflict with its choice, from the keyboard too`, async () => {
       const el = await card(conflict({ ...theirs, completed: true }));
       const b = [...el.querySelectorAll('button')].find((x) => x.textContent === label)!;

@@ -10,7 +10,13 @@ const until = (cond: () => boolean, what: string) => waitUntil(cond, what, { tim
 describe('todos controller', () => {
   let controllers: TodosController[] = [];
   function controller(api: FakeApi, store: OutboxStore = openOutbox(DB)): TodosController {
-    const c = new TodosController({ api, sub: 'alice', blocked: () => null, store, channel: () => ({ post: () => undefined, close: () => undefined }) });
+    const c = new TodosController({
+      api,
+      sub: 'alice',
+      blocked: () => null,
+      store,
+      channel: () => ({ post: () => undefined, close: () => undefined }),
+    });
     controllers.push(c);
     return c;
   }

@@ -36,6 +36,9 @@ describe('A1: authorization code flow with PKCE S256 only', () => {
     const everyUrl = f.proxy.requests.map((r) => r.url.href).join('\n');
     assert.doesNotMatch(everyUrl, /response_type=(token|id_token)/);
     const grants = f.proxy.tokenExchanges.map((x) => x.request.get('grant_type'));
-    assert.deepEqual(grants.filter((g) => g !== 'authorization_code' && g !== 'refresh_token'), []);
+    assert.deepEqual(
+      grants.filter((g) => g !== 'authorization_code' && g !== 'refresh_token'),
+      [],
+    );
   });
 });

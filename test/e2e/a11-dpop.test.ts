@@ -29,14 +29,22 @@ describe('A11: DPoP-bound tokens, proofs made in the SW', () => {
     const auth = f.proxy.requests.filter((r) => r.url.origin === o.issuer && r.url.pathname === '/auth').at(-1);
     assert.match(auth?.url.searchParams.get('dpop_jkt') ?? '', /^[A-Za-z0-9_-]{43}$/, 'dpop_jkt on the authorization request');
     assert.equal((await pageFetch(page, `${o.apiOrigin}/todos`)).status, 200);
-    const created = await pageFetch(page, `${o.apiOrigin}/todos`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'bound' }) });
+    const created = await pageFetch(page, `${o.apiOrigin}/todos`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'bound' }),
+    });
     assert.equal(created.status, 201, created.body);
     // A refresh with the same key (the bound refresh token needs it).
     const before = f.proxy.tokenExchanges.length;
-    await eventually(async () => {
-      await pageFetch(page, `${o.apiOrigin}/todos`);
-      return f.proxy.tokenExchanges.slice(before).find((x) => x.request.get('grant_type') === 'refresh_token' && x.status === 200);
-    }, 'a refresh', 60_000);
+    await eventually(
+      async () => {
+        await pageFetch(page, `${o.apiOrigin}/todos`);
+        return f.proxy.tokenExchanges.slice(before).find((x) => x.request.get('grant_type') === 'refresh_token' && x.status === 200);
+      },
+      'a refresh',
+      60_000,
+    );
     assert.equal((await pageFetch(page, `${o.apiOrigin}/todos`)).status, 200);
     // A stopped SW lost its key: recovery binds new tokens to a new one.
     await stopServiceWorkers(page);
@@ -68,7 +76,12 @@ describe('A11: DPoP-bound tokens, proofs made in the SW', () => {
       const c = decodeJwt(proof);
       assert.equal(c['htm'], call.method);
       assert.equal(c['htu'], `${call.url.origin}${call.url.pathname}`, 'htu without query');
-      assert.equal(c['ath'], createHash('sha256').update(token ?? '').digest('base64url'));
+      assert.equal(
+        c['ath'],
+        createHash('sha256')
+          .update(token ?? '')
+          .digest('base64url'),
+      );
       assert.ok(typeof c.jti === 'string' && !jtis.has(c.jti), 'a unique jti');
       jtis.add(c.jti);
     }
@@ -129,7 +142,10 @@ describe('A11: DPoP-bound tokens, proofs made in the SW', () => {
     await page.locator('form button[type="submit"]').click();
     await waitForApp(page, o);
     await waitForSession(page, 'signed-in');
-    const jkts = f.proxy.requests.filter((r) => r.url.origin === o.issuer && r.url.pathname === '/auth').slice(-2).map((r) => r.url.searchParams.get('dpop_jkt'));
+    const jkts = f.proxy.requests
+      .filter((r) => r.url.origin === o.issuer && r.url.pathname === '/auth')
+      .slice(-2)
+      .map((r) => r.url.searchParams.get('dpop_jkt'));
     assert.notEqual(jkts[0], jkts[1], 'the second authorization request named a new key');
   });
 });

@@ -33,12 +33,19 @@ describe('A12: sign-out revokes, clears every tab, ends the IdP session', () => 
     await waitForApp(tab1, o);
     await waitForSession(tab1, 'signed-out');
 
-    await tab2.getByRole('link', { name: 'Sign in' }).or(tab2.getByRole('button', { name: 'Sign in' })).first().waitFor({ timeout: 30_000 });
+    await tab2
+      .getByRole('link', { name: 'Sign in' })
+      .or(tab2.getByRole('button', { name: 'Sign in' }))
+      .first()
+      .waitFor({ timeout: 30_000 });
     assert.equal(await tab2.evaluate(() => (window as unknown as { __e2eSameDocument?: boolean }).__e2eSameDocument), true, 'tab 2 was not reloaded');
     assert.equal((await swSession(tab2)).status, 'signed-out');
 
     const after = f.proxy.requests.slice(requestsBefore);
-    assert.ok(after.some((r) => r.method === 'POST' && /revoc/.test(r.url.pathname)), 'the refresh token was revoked (RFC 7009)');
+    assert.ok(
+      after.some((r) => r.method === 'POST' && /revoc/.test(r.url.pathname)),
+      'the refresh token was revoked (RFC 7009)',
+    );
     const end = after.find((r) => r.url.origin === o.issuer && /session\/end|logout/.test(r.url.pathname) && r.url.searchParams.size > 0);
     assert.ok(end, 'went to the end-session endpoint');
     assert.ok(end.url.searchParams.get('id_token_hint'), 'id_token_hint');
@@ -69,7 +76,10 @@ describe('A12: sign-out revokes, clears every tab, ends the IdP session', () => 
     }
     assert.equal((await swSession(page)).status, 'signed-in');
     const after = f.proxy.requests.slice(requestsBefore);
-    assert.ok(!after.some((r) => r.url.origin === o.issuer && (/revoc/.test(r.url.pathname) || /session\/end/.test(r.url.pathname))), 'no revocation, no end-session');
+    assert.ok(
+      !after.some((r) => r.url.origin === o.issuer && (/revoc/.test(r.url.pathname) || /session\/end/.test(r.url.pathname))),
+      'no revocation, no end-session',
+    );
     await eventually(async () => ((await swSession(page)).status === 'signed-in' ? true : undefined), 'still signed in');
   });
 });

@@ -65,20 +65,23 @@ describe('A2: one-time state, exact redirect URI, query response mode only', () 
     await waitForApp(page, o);
     assert.equal(lastAuthError(nav), 'bad_callback');
 
-    await page.evaluate(([action, fields]) => {
-      const form = document.createElement('form');
-      form.method = 'post';
-      form.action = action;
-      for (const [k, v] of Object.entries(fields)) {
-        const i = document.createElement('input');
-        i.type = 'hidden';
-        i.name = k;
-        i.value = v;
-        form.append(i);
-      }
-      document.body.append(form);
-      form.submit();
-    }, [`${o.appOrigin}/callback`, Object.fromEntries(params)] as const);
+    await page.evaluate(
+      ([action, fields]) => {
+        const form = document.createElement('form');
+        form.method = 'post';
+        form.action = action;
+        for (const [k, v] of Object.entries(fields)) {
+          const i = document.createElement('input');
+          i.type = 'hidden';
+          i.name = k;
+          i.value = v;
+          form.append(i);
+        }
+        document.body.append(form);
+        form.submit();
+      },
+      [`${o.appOrigin}/callback`, Object.fromEntries(params)] as const,
+    );
     await eventually(() => (nav.filter((u) => u.includes('auth_error=')).length >= 2 ? true : undefined), 'second refusal');
     await waitForApp(page, o);
     assert.equal(lastAuthError(nav), 'bad_callback');
@@ -95,7 +98,10 @@ describe('A2: one-time state, exact redirect URI, query response mode only', () 
     await openApp(attacker, o);
     const [entry] = await pendingEntries(attacker);
     assert.ok(entry, 'the SW keeps the pending sign-in in IndexedDB');
-    await writeEntry(attacker, entry, entry.key, { ...entry.value, data: { ...(entry.value['data'] as object), returnTo: 'https://evil.example/phish' } });
+    await writeEntry(attacker, entry, entry.key, {
+      ...entry.value,
+      data: { ...(entry.value['data'] as object), returnTo: 'https://evil.example/phish' },
+    });
     await fillIdpLogin(page, o, 'alice');
     await waitForApp(page, o);
     assert.equal(new URL(page.url()).origin, o.appOrigin);
@@ -122,7 +128,13 @@ describe('A2: one-time state, exact redirect URI, query response mode only', () 
         const [real] = await pendingEntries(page);
         assert.ok(real, 'the SW keeps pending sign-ins in IndexedDB');
         // The attacker's own state, nonce and verifier, every other field as the SW writes it.
-        const planted = mutate({ ...real.value, id: atk.req.state, nonce: atk.req.nonce, code_verifier: atk.req.pkce.verifier, created: Math.floor(Date.now() / 1000) });
+        const planted = mutate({
+          ...real.value,
+          id: atk.req.state,
+          nonce: atk.req.nonce,
+          code_verifier: atk.req.pkce.verifier,
+          created: Math.floor(Date.now() / 1000),
+        });
         await writeEntry(page, real, atk.req.state, planted);
         const before = f.proxy.tokenRequestCount();
         await page.goto(atk.callbackUrl.href);

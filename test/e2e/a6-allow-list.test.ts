@@ -116,45 +116,69 @@ describe('A6: allow-list table through the real SW (a recording server stands in
       const hits = await arrivals(path, (page) => scriptRequests(page, target));
       const authorised = hits.filter((h) => h.authorization !== undefined);
       if (expected === 'yes') assert.equal(authorised.length, hits.length);
-      else assert.deepEqual(authorised.map((h) => h.path), []);
+      else
+        assert.deepEqual(
+          authorised.map((h) => h.path),
+          [],
+        );
     });
   }
 
   const nonScript: [string, (page: Page, url: string) => Promise<unknown>][] = [
     ['a top-level navigation', (page, url) => page.goto(url).catch(() => undefined)],
-    ['an iframe navigation', (page, url) => page.evaluate((u) => {
-      const f = document.createElement('iframe');
-      f.src = u;
-      document.body.append(f);
-    }, url)],
-    ['<img crossorigin>', (page, url) => page.evaluate((u) => {
-      const i = new Image();
-      i.crossOrigin = 'anonymous';
-      i.src = u;
-      document.body.append(i);
-    }, url)],
-    ['<img> (no-cors)', (page, url) => page.evaluate((u) => {
-      const i = new Image();
-      i.src = u;
-      document.body.append(i);
-    }, url)],
+    [
+      'an iframe navigation',
+      (page, url) =>
+        page.evaluate((u) => {
+          const f = document.createElement('iframe');
+          f.src = u;
+          document.body.append(f);
+        }, url),
+    ],
+    [
+      '<img crossorigin>',
+      (page, url) =>
+        page.evaluate((u) => {
+          const i = new Image();
+          i.crossOrigin = 'anonymous';
+          i.src = u;
+          document.body.append(i);
+        }, url),
+    ],
+    [
+      '<img> (no-cors)',
+      (page, url) =>
+        page.evaluate((u) => {
+          const i = new Image();
+          i.src = u;
+          document.body.append(i);
+        }, url),
+    ],
     ['fetch mode no-cors', (page, url) => page.evaluate((u) => fetch(u, { mode: 'no-cors' }).catch(() => undefined), url)],
-    ['<link rel=preload as=image crossorigin>', (page, url) => page.evaluate((u) => {
-      const l = document.createElement('link');
-      l.rel = 'preload';
-      l.as = 'image';
-      l.crossOrigin = 'anonymous';
-      l.href = u;
-      document.head.append(l);
-    }, url)],
-    ['<link rel=preload as=style crossorigin>', (page, url) => page.evaluate((u) => {
-      const l = document.createElement('link');
-      l.rel = 'preload';
-      l.as = 'style';
-      l.crossOrigin = 'anonymous';
-      l.href = u;
-      document.head.append(l);
-    }, url)],
+    [
+      '<link rel=preload as=image crossorigin>',
+      (page, url) =>
+        page.evaluate((u) => {
+          const l = document.createElement('link');
+          l.rel = 'preload';
+          l.as = 'image';
+          l.crossOrigin = 'anonymous';
+          l.href = u;
+          document.head.append(l);
+        }, url),
+    ],
+    [
+      '<link rel=preload as=style crossorigin>',
+      (page, url) =>
+        page.evaluate((u) => {
+          const l = document.createElement('link');
+          l.rel = 'preload';
+          l.as = 'style';
+          l.crossOrigin = 'anonymous';
+          l.href = u;
+          document.head.append(l);
+        }, url),
+    ],
     // Not `as=fetch`: its destination is '' like fetch() itself, which is how A6 defines a
     // script request; a SW cannot tell the two apart, and the exposure is the same.
   ];
@@ -162,7 +186,10 @@ describe('A6: allow-list table through the real SW (a recording server stands in
     test(`A6: ${label} to an allow-listed API URL carries no Authorization`, async () => {
       const path = `/api/non-script-${i}.png`;
       const hits = await arrivals(path, (page) => act(page, `${api.origin}${path}`));
-      assert.deepEqual(hits.filter((h) => h.authorization !== undefined).map((h) => h.path), []);
+      assert.deepEqual(
+        hits.filter((h) => h.authorization !== undefined).map((h) => h.path),
+        [],
+      );
     });
   });
 });

@@ -21,10 +21,14 @@ describe('A5, A7, A8: no token, code or verifier readable by page script', () =>
     await assertNoSecretsInPage(page, f.proxy.secrets(), 'after sign-in');
 
     const refreshes = () => f.proxy.tokenExchanges.filter((e) => e.request.get('grant_type') === 'refresh_token' && e.status === 200).length;
-    await eventually(async () => {
-      await pageFetch(page, `${o.apiOrigin}/todos`);
-      return refreshes() > 0 ? true : undefined;
-    }, 'a refresh', 60_000);
+    await eventually(
+      async () => {
+        await pageFetch(page, `${o.apiOrigin}/todos`);
+        return refreshes() > 0 ? true : undefined;
+      },
+      'a refresh',
+      60_000,
+    );
     const afterRefresh = await pageFetch(page, `${o.apiOrigin}/todos`);
     assert.equal(afterRefresh.status, 200, `after refresh: ${afterRefresh.body}`);
     await assertNoSecretsInPage(page, f.proxy.secrets(), 'after refresh');
@@ -48,7 +52,11 @@ describe('A5, A7, A8: no token, code or verifier readable by page script', () =>
     await signIn(page, o, 'bob');
     assert.ok(f.proxy.secrets().length > before, 'captured this login');
     const storage = await page.evaluate(async () => {
-      const dump: string[] = [document.cookie, JSON.stringify(Object.fromEntries(Object.entries(localStorage))), JSON.stringify(Object.fromEntries(Object.entries(sessionStorage)))];
+      const dump: string[] = [
+        document.cookie,
+        JSON.stringify(Object.fromEntries(Object.entries(localStorage))),
+        JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))),
+      ];
       for (const info of await indexedDB.databases()) {
         const db = await new Promise<IDBDatabase>((res, rej) => {
           const r = indexedDB.open(info.name!);

@@ -23,9 +23,18 @@ describe('A9: the SW refuses every non-navigation request page scripts make to t
     assert.equal(typeof rt, 'string', 'captured a real refresh token');
     const marker = `e2e-marker-${Date.now()}`;
     const te = `${o.issuer}/token`;
-    const targets = [te, `${te}?x&${marker}`, `${te}/?${marker}`, `${o.issuer}/TOKEN?${marker}`, `${o.issuer}/Token/?${marker}`,
-      `${o.issuer}//token?${marker}`, `${o.issuer}/token/../token?${marker}`, `${o.issuer}/.well-known/openid-configuration?${marker}`,
-      `${o.issuer}/jwks?${marker}`, `http://LOCALHOST:${o.idpPort}/token?${marker}`];
+    const targets = [
+      te,
+      `${te}?x&${marker}`,
+      `${te}/?${marker}`,
+      `${o.issuer}/TOKEN?${marker}`,
+      `${o.issuer}/Token/?${marker}`,
+      `${o.issuer}//token?${marker}`,
+      `${o.issuer}/token/../token?${marker}`,
+      `${o.issuer}/.well-known/openid-configuration?${marker}`,
+      `${o.issuer}/jwks?${marker}`,
+      `http://LOCALHOST:${o.idpPort}/token?${marker}`,
+    ];
     // A stolen refresh token is exactly what a page script would try to redeem.
     const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(rt), client_id: 'todo-spa', [marker]: '1' }).toString();
     const results = await page.evaluate(

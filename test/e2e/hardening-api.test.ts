@@ -25,13 +25,20 @@ describe('Issue 8: what the SW does with an API that misbehaves', () => {
     await signIn(page, f.stack.origins, 'alice');
     const control = await pageFetch(page, `${api.origin}/api/todos`);
     assert.equal(control.status, 200);
-    assert.ok(api.requests.some((r) => r.path === '/api/todos' && r.authorization?.startsWith('Bearer ')), 'control: the API itself gets the token');
+    assert.ok(
+      api.requests.some((r) => r.path === '/api/todos' && r.authorization?.startsWith('Bearer ')),
+      'control: the API itself gets the token',
+    );
     const res = await pageFetch(page, `${api.origin}/api/r`);
     assert.equal(res.status, 502);
     assert.equal((JSON.parse(res.body) as { code: string }).code, 'api_redirect_refused');
     const manual = await page.evaluate((u) => fetch(u, { redirect: 'manual' }).then((r) => r.type), `${api.origin}/api/r`);
     assert.equal(manual, 'opaqueredirect', 'a page that asks for the redirect gets it');
-    assert.deepEqual(api.requests.filter((r) => r.path === '/private'), [], 'nothing was sent to /private');
+    assert.deepEqual(
+      api.requests.filter((r) => r.path === '/private'),
+      [],
+      'nothing was sent to /private',
+    );
   });
 
   test('finding 6: ten calls to an endpoint that always answers 401 invalid_token cost one refresh', async () => {

@@ -19,6 +19,10 @@ describe('finding 8: no sign-in without the security headers', () => {
     await waitForApp(page, o);
     assert.equal(lastAuthError(nav), 'insecure_deployment');
     await page.getByText('served without the security headers').waitFor({ timeout: 10_000 });
-    assert.deepEqual(f.proxy.requests.slice(before).filter((r) => r.url.origin === o.issuer && r.url.pathname === '/auth'), [], 'the IdP never saw an authorization request');
+    assert.deepEqual(
+      f.proxy.requests.slice(before).filter((r) => r.url.origin === o.issuer && r.url.pathname === '/auth'),
+      [],
+      'the IdP never saw an authorization request',
+    );
   });
 });

@@ -44,21 +44,25 @@ describe('Heartbeat over raw CDP (no debugger attached to the SW)', () => {
   });
   after(() => closeAll(browser, stack));
 
-  test('Heartbeat: the same SW instance lives through 60 s of idling with the heartbeat, and is replaced without it', { timeout: 180_000 }, async () => {
-    const url = `${stack.origins.appOrigin}/`;
-    const withBeat = await browser.openPage(url, await browser.newContext());
-    const withoutBeat = await browser.openPage(url, await browser.newContext());
-    await Promise.all([waitControlled(withBeat), waitControlled(withoutBeat)]);
-    assert.equal(await withBeat.evaluate<string>('document.visibilityState'), 'visible', 'the heartbeat runs in visible pages');
-    const [a0, b0] = await Promise.all([instanceId(withBeat), instanceId(withoutBeat)]);
-    assert.ok(a0 && b0, 'instance ids');
+  test(
+    'Heartbeat: the same SW instance lives through 60 s of idling with the heartbeat, and is replaced without it',
+    { timeout: 180_000 },
+    async () => {
+      const url = `${stack.origins.appOrigin}/`;
+      const withBeat = await browser.openPage(url, await browser.newContext());
+      const withoutBeat = await browser.openPage(url, await browser.newContext());
+      await Promise.all([waitControlled(withBeat), waitControlled(withoutBeat)]);
+      assert.equal(await withBeat.evaluate<string>('document.visibilityState'), 'visible', 'the heartbeat runs in visible pages');
+      const [a0, b0] = await Promise.all([instanceId(withBeat), instanceId(withoutBeat)]);
+      assert.ok(a0 && b0, 'instance ids');
 
-    await browser.send('Page.setWebLifecycleState', { state: 'frozen' }, withoutBeat.sessionId);
-    await sleep(IDLE_MS);
-    await browser.send('Page.setWebLifecycleState', { state: 'active' }, withoutBeat.sessionId);
+      await browser.send('Page.setWebLifecycleState', { state: 'frozen' }, withoutBeat.sessionId);
+      await sleep(IDLE_MS);
+      await browser.send('Page.setWebLifecycleState', { state: 'active' }, withoutBeat.sessionId);
 
-    const [a1, b1] = await Promise.all([instanceId(withBeat), instanceId(withoutBeat)]);
-    assert.equal(a1, a0, 'with the heartbeat the SW kept running (same instance)');
-    assert.notEqual(b1, b0, 'without the heartbeat Chromium stopped the idle SW (new instance)');
-  });
+      const [a1, b1] = await Promise.all([instanceId(withBeat), instanceId(withoutBeat)]);
+      assert.equal(a1, a0, 'with the heartbeat the SW kept running (same instance)');
+      assert.notEqual(b1, b0, 'without the heartbeat Chromium stopped the idle SW (new instance)');
+    },
+  );
 });

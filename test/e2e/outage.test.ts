@@ -30,19 +30,33 @@ describe('Issue 9: no sign-out from an outage', () => {
     return p;
   }
   /** The SW's view, polled through an outage: never signed out. */
-  async function watchFor(page: Page, ms: number, during: () => Promise<void> = () => Promise.resolve()): Promise<{ statuses: number[]; sessions: string[] }> {
+  async function watchFor(
+    page: Page,
+    ms: number,
+    during: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<{ statuses: number[]; sessions: string[] }> {
     const statuses: number[] = [];
     const sessions: string[] = [];
     const end = Date.now() + ms;
     while (Date.now() < end) {
-      statuses.push(await page.evaluate((u) => fetch(u).then((r) => r.status, () => 0), `${f.stack.origins.apiOrigin}/todos`));
+      statuses.push(
+        await page.evaluate(
+          (u) =>
+            fetch(u).then(
+              (r) => r.status,
+              () => 0,
+            ),
+          `${f.stack.origins.apiOrigin}/todos`,
+        ),
+      );
       sessions.push((await swSession(page)).status);
       await during();
       await sleep(3_000);
     }
     return { statuses, sessions };
   }
-  const lastRefreshToken = () => [...f.proxy.tokenExchanges].reverse().find((x) => typeof x.response?.['refresh_token'] === 'string')?.response?.['refresh_token'];
+  const lastRefreshToken = () =>
+    [...f.proxy.tokenExchanges].reverse().find((x) => typeof x.response?.['refresh_token'] === 'string')?.response?.['refresh_token'];
   const never = (page: Page) => page.evaluate(() => (globalThis as unknown as { __e2eMessages: string[] }).__e2eMessages.join('\n'));
 
   test('issue 9: the IdP down for 60 s across a refresh: no sign-out, no refresh request, the kept refresh token works once it is back', async () => {
@@ -53,11 +67,23 @@ describe('Issue 9: no sign-out from an outage', () => {
     await f.stack.idp.stop();
     const { statuses, sessions } = await watchFor(page, 60_000);
     assert.equal(f.proxy.tokenRequestCount(), tokenRequests, 'nothing was spent on an IdP that did not answer');
-    assert.deepEqual(sessions.filter((s) => s === 'signed-out'), [], `sessions: ${sessions.join(',')}`);
-    assert.deepEqual(statuses.filter((s) => s !== 200 && s !== 503), [], `API statuses during the outage: ${statuses.join(',')} (never 401)`);
+    assert.deepEqual(
+      sessions.filter((s) => s === 'signed-out'),
+      [],
+      `sessions: ${sessions.join(',')}`,
+    );
+    assert.deepEqual(
+      statuses.filter((s) => s !== 200 && s !== 503),
+      [],
+      `API statuses during the outage: ${statuses.join(',')} (never 401)`,
+    );
     assert.ok(statuses.includes(503), 'once the access token expired, calls were told to wait');
     await f.stack.idp.start();
-    await eventually(async () => ((await pageFetch(page, `${f.stack.origins.apiOrigin}/todos`)).status === 200 ? true : undefined), 'API calls working again', 30_000);
+    await eventually(
+      async () => ((await pageFetch(page, `${f.stack.origins.apiOrigin}/todos`)).status === 200 ? true : undefined),
+      'API calls working again',
+      30_000,
+    );
     const used = f.proxy.tokenExchanges.slice().reverse().find(isRefresh);
     assert.equal(used?.request.get('refresh_token'), kept, 'the refresh after the outage used the kept refresh token');
     assert.equal(used.status, 200);
@@ -71,9 +97,16 @@ describe('Issue 9: no sign-out from an outage', () => {
     await ctx.setOffline(true);
     const { sessions } = await watchFor(page, 30_000);
     assert.equal(f.proxy.tokenRequestCount(), tokenRequests, 'no token request while the browser said offline');
-    assert.deepEqual(sessions.filter((s) => s === 'signed-out'), []);
+    assert.deepEqual(
+      sessions.filter((s) => s === 'signed-out'),
+      [],
+    );
     await ctx.setOffline(false);
-    await eventually(async () => ((await pageFetch(page, `${f.stack.origins.apiOrigin}/todos`)).status === 200 ? true : undefined), 'API calls working again', 30_000);
+    await eventually(
+      async () => ((await pageFetch(page, `${f.stack.origins.apiOrigin}/todos`)).status === 200 ? true : undefined),
+      'API calls working again',
+      30_000,
+    );
     await waitForSession(page, 'signed-in');
     assert.doesNotMatch(await never(page), /"status":"signed-out"/);
   });
@@ -83,10 +116,14 @@ describe('Issue 9: no sign-out from an outage', () => {
     await f.stack.idp.stop();
     await f.stack.idp.start();
     const before = f.proxy.tokenExchanges.length;
-    await eventually(async () => {
-      await pageFetch(page, `${f.stack.origins.apiOrigin}/todos`);
-      return f.proxy.tokenExchanges.slice(before).find((x) => isRefresh(x) && x.status === 200);
-    }, 'a refresh against the restarted IdP', 60_000);
+    await eventually(
+      async () => {
+        await pageFetch(page, `${f.stack.origins.apiOrigin}/todos`);
+        return f.proxy.tokenExchanges.slice(before).find((x) => isRefresh(x) && x.status === 200);
+      },
+      'a refresh against the restarted IdP',
+      60_000,
+    );
     assert.equal((await pageFetch(page, `${f.stack.origins.apiOrigin}/todos`)).status, 200);
     assert.equal((await swSession(page)).status, 'signed-in');
   });

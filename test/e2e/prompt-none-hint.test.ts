@@ -19,12 +19,18 @@ describe('Issue 9: an IdP that wants id_token_hint with prompt=none', () => {
     const o = f.stack.origins;
     await signIn(page, o, 'alice');
     const before = authorizations().length;
-    f.proxy.setTokenAnswer((form) => (form.get('grant_type') === 'refresh_token' ? { status: 503, body: '{"error":"temporarily_unavailable"}' } : null));
+    f.proxy.setTokenAnswer((form) =>
+      form.get('grant_type') === 'refresh_token' ? { status: 503, body: '{"error":"temporarily_unavailable"}' } : null,
+    );
     try {
-      await eventually(async () => {
-        await pageFetch(page, `${o.apiOrigin}/todos`);
-        return authorizations().length > before ? true : undefined;
-      }, 'a silent re-authentication', 60_000);
+      await eventually(
+        async () => {
+          await pageFetch(page, `${o.apiOrigin}/todos`);
+          return authorizations().length > before ? true : undefined;
+        },
+        'a silent re-authentication',
+        60_000,
+      );
     } finally {
       f.proxy.setTokenAnswer(null);
     }

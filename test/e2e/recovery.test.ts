@@ -25,7 +25,16 @@ function committedNavigations(page: Page): string[] {
  * that destroys the page reads as 0.
  */
 function apiCall(page: Page, url: string): Promise<number> {
-  return page.evaluate((u) => fetch(u).then((r) => r.status, () => 0), url).catch(() => 0);
+  return page
+    .evaluate(
+      (u) =>
+        fetch(u).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      url,
+    )
+    .catch(() => 0);
 }
 
 describe('Recovery: the session comes back without user action', () => {
@@ -96,10 +105,14 @@ describe('Recovery: the session comes back without user action', () => {
     const held = f.proxy.tokenRequestCount();
     try {
       // Keep calling until the SW starts a refresh (held at the proxy).
-      await eventually(() => {
-        void apiCall(page, `${o.apiOrigin}/todos`);
-        return f.proxy.tokenRequestCount() > held ? true : undefined;
-      }, 'a refresh reaching the token endpoint', 60_000);
+      await eventually(
+        () => {
+          void apiCall(page, `${o.apiOrigin}/todos`);
+          return f.proxy.tokenRequestCount() > held ? true : undefined;
+        },
+        'a refresh reaching the token endpoint',
+        60_000,
+      );
       await stopServiceWorkers(page);
     } finally {
       release();
@@ -127,7 +140,11 @@ describe('Recovery: after the IdP session ended', () => {
     await apiCall(page, `${o.apiOrigin}/todos`);
     const end = await waitForSession(page, 'signed-out', 60_000);
     assert.equal(end.reason, 'session-expired');
-    await page.getByRole('link', { name: 'Sign in' }).or(page.getByRole('button', { name: 'Sign in' })).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('link', { name: 'Sign in' })
+      .or(page.getByRole('button', { name: 'Sign in' }))
+      .first()
+      .waitFor({ timeout: 30_000 });
     // Settle, then count: a loop would keep navigating.
     await sleep(5_000);
     assert.ok(navs.length <= 1, `top-level navigations: ${JSON.stringify(navs)}`);

@@ -32,10 +32,21 @@ describe('Refresh failures and refresh answers', () => {
 
   /** Calls the API until a refresh request has been made (the token is due after TTL/2). */
   async function untilRefreshed(page: Page, since: number): Promise<TokenExchange> {
-    return eventually(async () => {
-      await page.evaluate((u) => fetch(u).then(() => undefined, () => undefined), `${f.stack.origins.apiOrigin}/todos`);
-      return f.proxy.tokenExchanges.slice(since).find(isRefresh);
-    }, 'a refresh request', 60_000);
+    return eventually(
+      async () => {
+        await page.evaluate(
+          (u) =>
+            fetch(u).then(
+              () => undefined,
+              () => undefined,
+            ),
+          `${f.stack.origins.apiOrigin}/todos`,
+        );
+        return f.proxy.tokenExchanges.slice(since).find(isRefresh);
+      },
+      'a refresh request',
+      60_000,
+    );
   }
 
   const failures: [string, CannedAnswer | 'network'][] = [
@@ -62,7 +73,10 @@ describe('Refresh failures and refresh answers', () => {
       // The access token may still be live, so calls work at once; the session is back once
       // silent recovery has made a new code exchange.
       await eventually(
-        () => (f.proxy.tokenExchanges.slice(before).some((x) => x.request.get('grant_type') === 'authorization_code' && x.status === 200) ? true : undefined),
+        () =>
+          f.proxy.tokenExchanges.slice(before).some((x) => x.request.get('grant_type') === 'authorization_code' && x.status === 200)
+            ? true
+            : undefined,
         'silent recovery to make a new code exchange',
         60_000,
       );
@@ -86,7 +100,10 @@ describe('Refresh failures and refresh answers', () => {
   /** Signs out through the app and returns the ID token the SW sent as `id_token_hint`. */
   async function idTokenHintAtSignOut(page: Page, nav: string[]): Promise<string | null> {
     await page.getByRole('button', { name: 'Sign out' }).click();
-    const end = await eventually(() => nav.map((u) => new URL(u)).find((u) => u.origin === f.stack.origins.issuer && u.searchParams.has('post_logout_redirect_uri')), 'the end-session navigation');
+    const end = await eventually(
+      () => nav.map((u) => new URL(u)).find((u) => u.origin === f.stack.origins.issuer && u.searchParams.has('post_logout_redirect_uri')),
+      'the end-session navigation',
+    );
     return end.searchParams.get('id_token_hint');
   }
 

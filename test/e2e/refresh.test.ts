@@ -26,7 +26,16 @@ describe('Refresh: one refresh in flight for the whole origin', () => {
     try {
       await sleep(Math.max(0, accessTokenExpiresAt - Date.now()) + 1_000);
       const calls = [page, tab2].flatMap((p) =>
-        Array.from({ length: 25 }, () => p.evaluate((u) => fetch(u).then((r) => r.status, () => 0), `${o.apiOrigin}/todos`)),
+        Array.from({ length: 25 }, () =>
+          p.evaluate(
+            (u) =>
+              fetch(u).then(
+                (r) => r.status,
+                () => 0,
+              ),
+            `${o.apiOrigin}/todos`,
+          ),
+        ),
       );
       // Every call has reached the SW and waits on the refresh before the IdP may answer.
       await eventually(() => (f.proxy.tokenRequestCount() > before ? true : undefined), 'the refresh request', 30_000);
@@ -36,7 +45,11 @@ describe('Refresh: one refresh in flight for the whole origin', () => {
     } finally {
       release();
     }
-    assert.deepEqual(results.filter((s) => s !== 200), [], 'every call succeeded');
+    assert.deepEqual(
+      results.filter((s) => s !== 200),
+      [],
+      'every call succeeded',
+    );
     assert.equal(f.proxy.tokenRequestCount() - before, 1, 'exactly one token request');
     const refreshes = f.proxy.tokenExchanges.filter((x) => x.request.get('grant_type') === 'refresh_token');
     assert.equal(refreshes.at(-1)?.status, 200);
@@ -57,7 +70,11 @@ describe('Refresh: short access-token lifetimes', () => {
       statuses.push((await pageFetch(page, `${o.apiOrigin}/todos`)).status);
       await sleep(4_000);
     }
-    assert.deepEqual(statuses.filter((s) => s !== 200), [], `statuses: ${statuses.join(',')}`);
+    assert.deepEqual(
+      statuses.filter((s) => s !== 200),
+      [],
+      `statuses: ${statuses.join(',')}`,
+    );
     const refreshes = f.proxy.tokenExchanges.filter((x) => x.request.get('grant_type') === 'refresh_token' && x.status === 200);
     assert.ok(refreshes.length >= 1, 'tokens were refreshed');
     // Not a refresh storm: the margin must leave each token usable for a while.

@@ -85,7 +85,10 @@ export interface TokenSet {
   token_type: string;
 }
 
-export interface PkcePair { verifier: string; challenge: string }
+export interface PkcePair {
+  verifier: string;
+  challenge: string;
+}
 
 export function pkcePair(): PkcePair {
   const verifier = randomBytes(32).toString('base64url');
@@ -171,19 +174,13 @@ export async function startAuthorization(url: URL, jar: CookieJar): Promise<Land
 
 /** The action of the login page's `<form method="post">`, resolved against the page URL. */
 export function loginFormAction(html: string, pageUrl: URL): URL {
-  const m = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html)
-    ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(html);
+  const m = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html) ?? /<form[^>]*action="([^"]+)"[^>]*method="post"/i.exec(html);
   if (m?.[1] === undefined) throw new FlowError('FLOW_UNEXPECTED_RESPONSE', `no login form at ${pageUrl.href}`);
   return new URL(m[1].replace(/&amp;/g, '&'), pageUrl);
 }
 
 /** Posts the credentials to the login page's form and follows on. */
-export async function submitLogin(
-  page: Landing,
-  jar: CookieJar,
-  username: string,
-  password: string,
-): Promise<Landing> {
+export async function submitLogin(page: Landing, jar: CookieJar, username: string, password: string): Promise<Landing> {
   const action = loginFormAction(await page.response.text(), page.url);
   const res = await send(action, jar, {
     method: 'POST',
@@ -229,19 +226,18 @@ export function tokenRequest(
   });
 }
 
-export async function exchangeCode(
-  issuer: string,
-  appOrigin: string,
-  code: string,
-  verifier: string,
-): Promise<TokenSet> {
-  const res = await tokenRequest(issuer, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUriFor(appOrigin),
-    code_verifier: verifier,
-  }, appOrigin);
-  const body = await res.json() as TokenSet & { error?: string };
+export async function exchangeCode(issuer: string, appOrigin: string, code: string, verifier: string): Promise<TokenSet> {
+  const res = await tokenRequest(
+    issuer,
+    {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUriFor(appOrigin),
+      code_verifier: verifier,
+    },
+    appOrigin,
+  );
+  const body = (await res.json()) as TokenSet & { error?: string };
   if (!res.ok) throw new FlowError('FLOW_TOKEN_ERROR', `token endpoint said ${res.status} ${body.error ?? ''}`);
   return body;
 }

@@ -60,7 +60,9 @@ export function withAppOriginFromEnv(o: StackOrigins, env: NodeJS.ProcessEnv = p
     url = undefined;
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== raw) {
-    throw new Error(`APP_ORIGIN must be an origin such as http://localhost:8080 (scheme, host, optional port; no path or trailing slash), got "${raw}"`);
+    throw new Error(
+      `APP_ORIGIN must be an origin such as http://localhost:8080 (scheme, host, optional port; no path or trailing slash), got "${raw}"`,
+    );
   }
   return { ...o, appOrigin: raw };
 }

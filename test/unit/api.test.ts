@@ -70,9 +70,7 @@ test('401 invalid_token: one refresh and one replay with the same body', async (
 });
 
 test('401 invalid_token twice: no second refresh, the 401 reaches the page', async () => {
-  const { net, t } = setup(
-    () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }),
-  );
+  const { net, t } = setup(() => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }));
   const res = await handleCrossOrigin(new Request(`${API}/todos`), t.ctx);
   assert.equal(res.status, 401);
   assert.equal(net.callsTo(TOKEN).length, 1);

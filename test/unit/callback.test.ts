@@ -34,7 +34,6 @@ function storedEntry(t: ReturnType<typeof makeCtx>, state: string): { data: { re
   return JSON.parse(t.pending.entries.get(parseStateParam(state).id) as string) as { data: { returnTo: string } };
 }
 
-
 function location(res: Response): string {
   assert.equal(res.status, 302);
   const l = res.headers.get('Location')!;
@@ -110,7 +109,10 @@ for (const [label, change] of [
   test(`A2: an entry rewritten with ${label}, then a SW restart -> state_mismatch, no token request`, async () => {
     const s = await setup();
     const restarted = restartWithTampered(s, change);
-    const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${encodeURIComponent(s.state)}&iss=${encodeURIComponent(ISSUER)}`), restarted.ctx);
+    const res = await handleCallback(
+      navigation(`${APP}/callback?code=c1&state=${encodeURIComponent(s.state)}&iss=${encodeURIComponent(ISSUER)}`),
+      restarted.ctx,
+    );
     assert.equal(location(res), `${APP}/?auth_error=state_mismatch#`);
     assert.equal(s.net.callsTo(TOKEN).length, 0);
     assert.equal(restarted.ctx.session.tokens(), undefined);
@@ -120,7 +122,10 @@ for (const [label, change] of [
 test('A2: an untouched entry survives a SW restart and signs in', async () => {
   const s = await setup();
   const restarted = restartWithTampered(s, (e) => e);
-  const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${encodeURIComponent(s.state)}&iss=${encodeURIComponent(ISSUER)}`), restarted.ctx);
+  const res = await handleCallback(
+    navigation(`${APP}/callback?code=c1&state=${encodeURIComponent(s.state)}&iss=${encodeURIComponent(ISSUER)}`),
+    restarted.ctx,
+  );
   assert.equal(location(res), `${APP}/todos?filter=open#`);
   assert.equal(s.net.callsTo(TOKEN).length, 1);
   assert.equal(restarted.ctx.session.snapshot().status, 'signed-in');
@@ -128,7 +133,10 @@ test('A2: an untouched entry survives a SW restart and signs in', async () => {
 
 test('A2: a state without its commitment is refused even with an untouched entry', async () => {
   const s = await setup();
-  const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${parseStateParam(s.state).id}&iss=${encodeURIComponent(ISSUER)}`), s.t.ctx);
+  const res = await handleCallback(
+    navigation(`${APP}/callback?code=c1&state=${parseStateParam(s.state).id}&iss=${encodeURIComponent(ISSUER)}`),
+    s.t.ctx,
+  );
   assert.equal(location(res), `${APP}/?auth_error=state_mismatch#`);
   assert.equal(s.net.callsTo(TOKEN).length, 0);
 });
@@ -156,10 +164,7 @@ test('A2: a fragment-mode response (empty query) -> bad_callback', async () => {
 
 test('A2: a POST (form_post) callback -> bad_callback', async () => {
   const { net, t, state } = await setup();
-  const res = await handleCallback(
-    navigation(`${APP}/callback`, { method: 'POST', body: new URLSearchParams({ code: 'c1', state }) }),
-    t.ctx,
-  );
+  const res = await handleCallback(navigation(`${APP}/callback`, { method: 'POST', body: new URLSearchParams({ code: 'c1', state }) }), t.ctx);
   assert.equal(location(res), `${APP}/?auth_error=bad_callback#`);
   assert.equal(net.callsTo(TOKEN).length, 0);
 });
@@ -189,4 +194,3 @@ test('A4: an ID token for another audience -> id_token_invalid', async () => {
   const res = await handleCallback(navigation(`${APP}/callback?code=c1&state=${state}&iss=${encodeURIComponent(ISSUER)}`), t.ctx);
   assert.equal(location(res), `${APP}/?auth_error=id_token_invalid#`);
 });
-

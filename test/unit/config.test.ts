@@ -60,7 +60,7 @@ test('config: loaded with cache no-store, memoized, unreachable -> config_unreac
   assert.equal(inits[1]?.cache, 'no-store');
 });
 
-test('config: redirectUri other than the SW\'s /callback -> config_invalid (redirectUri)', () => {
+test("config: redirectUri other than the SW's /callback -> config_invalid (redirectUri)", () => {
   rejects({ ...CONFIG, redirectUri: `${APP}/auth/callback` }, 'redirectUri');
   rejects({ ...CONFIG, redirectUri: `${APP}/callback?x=1` }, 'redirectUri');
 });

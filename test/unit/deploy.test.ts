@@ -26,7 +26,8 @@ const failsWith = (dir: string, code: HeadersErrorCode, field?: string) =>
 
 test('npm run headers: no dist/ build -> dist_missing', () => withDist({}, (d) => failsWith(d, 'dist_missing')));
 test('npm run headers: no config.json -> config_missing', () => withDist({ 'index.html': '' }, (d) => failsWith(d, 'config_missing')));
-test('npm run headers: config.json not JSON -> config_invalid', () => withDist({ 'index.html': '', 'config.json': '{' }, (d) => failsWith(d, 'config_invalid')));
+test('npm run headers: config.json not JSON -> config_invalid', () =>
+  withDist({ 'index.html': '', 'config.json': '{' }, (d) => failsWith(d, 'config_invalid')));
 test('npm run headers: a config the SW would refuse -> config_invalid naming the field', () =>
   withDist({ 'index.html': '', 'config.json': JSON.stringify({ ...CONFIG, apis: [{ origin: 'https://api.example.com/v1' }] }) }, (d) =>
     failsWith(d, 'config_invalid', 'apis[0].origin'),
@@ -39,12 +40,12 @@ test('npm run headers: writes _headers and _redirects into dist/ and the server 
       const { written } = writeHostFiles(d, conf);
       assert.deepEqual(written, [join(d, '_headers'), join(d, '_redirects'), conf]);
       assert.match(readFileSync(join(d, '_headers'), 'utf8'), /^\/app\.css$/m);
-      assert.deepEqual(readFileSync(join(d, '_redirects'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')), [
-        '/login /index.html 200',
-        '/callback /index.html 200',
-        '/logout /index.html 200',
-        '/silent-done /index.html 200',
-      ]);
+      assert.deepEqual(
+        readFileSync(join(d, '_redirects'), 'utf8')
+          .split('\n')
+          .filter((l) => l && !l.startsWith('#')),
+        ['/login /index.html 200', '/callback /index.html 200', '/logout /index.html 200', '/silent-done /index.html 200'],
+      );
       assert.match(readFileSync(conf, 'utf8'), /^\s+listen 8080;$/m);
     } finally {
       rmSync(conf, { force: true });

@@ -87,7 +87,10 @@ test('A11: invalid_grant stays invalid_grant when the answer also carries a DPoP
 });
 
 test('A11: an IdP without DPoP answers Bearer: the tokens are then used as Bearer, not bound', async () => {
-  const net = fakeFetch({ [TOKEN]: () => tokenJson({ access: 'at-plain', refresh: 'rt-2' }), [`${API}/todos`]: (req) => Response.json({ auth: req.headers.get('Authorization') }) });
+  const net = fakeFetch({
+    [TOKEN]: () => tokenJson({ access: 'at-plain', refresh: 'rt-2' }),
+    [`${API}/todos`]: (req) => Response.json({ auth: req.headers.get('Authorization') }),
+  });
   const t = makeCtx(net.fetch, keys);
   t.ctx.session.started(testTokens(t.clock.now, { accessTokenExpiresAt: t.clock.now - 1, refreshToken: 'rt-1', dpopKey: await createDpopKey() }));
   assert.equal(await t.ctx.refresher.refresh(), 'refreshed');

@@ -12,7 +12,10 @@ export class FakeCache implements Pick<Cache, 'match' | 'put' | 'delete'> {
   }
 
   async put(request: RequestInfo | URL, response: Response): Promise<void> {
-    this.entries.set(String(request instanceof Request ? request.url : request), { body: await response.arrayBuffer(), headers: new Headers(response.headers) });
+    this.entries.set(String(request instanceof Request ? request.url : request), {
+      body: await response.arrayBuffer(),
+      headers: new Headers(response.headers),
+    });
   }
 
   delete(request: RequestInfo | URL): Promise<boolean> {

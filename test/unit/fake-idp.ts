@@ -39,7 +39,8 @@ export const DISCOVERY = {
 /** What a correctly deployed app's documents are served with (the SW checks before a sign-in). */
 export const APP_DOCUMENT_HEADERS = {
   'Content-Type': 'text/html',
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types lit-html sw-url",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types lit-html sw-url",
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 

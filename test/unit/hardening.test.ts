@@ -11,7 +11,21 @@ import { handleLogin } from '../../sw/handlers/login.ts';
 import { refreshAhead } from '../../sw/session-listeners.ts';
 import { Session } from '../../sw/session.ts';
 import { tokensFrom } from '../../sw/tokens.ts';
-import { API, APP, APP_DOCUMENT_HEADERS, DISCOVERY, ISSUER, fakeFetch, makeCtx, makeKeys, navigation, signIdToken, testTokens, tokenJson, type Route } from './fake-idp.ts';
+import {
+  API,
+  APP,
+  APP_DOCUMENT_HEADERS,
+  DISCOVERY,
+  ISSUER,
+  fakeFetch,
+  makeCtx,
+  makeKeys,
+  navigation,
+  signIdToken,
+  testTokens,
+  tokenJson,
+  type Route,
+} from './fake-idp.ts';
 
 const keys = await makeKeys();
 const TOKEN = `${ISSUER}/token`;
@@ -32,7 +46,8 @@ function idp(sub: () => string, extra: Record<string, Route> = {}) {
   const current = { nonce: '' };
   const revoked: string[] = [];
   const net = fakeFetch({
-    [TOKEN]: async () => tokenJson({ access: `at-${sub()}`, refresh: `rt-${sub()}`, idToken: await signIdToken(keys, { sub: sub(), nonce: current.nonce }) }),
+    [TOKEN]: async () =>
+      tokenJson({ access: `at-${sub()}`, refresh: `rt-${sub()}`, idToken: await signIdToken(keys, { sub: sub(), nonce: current.nonce }) }),
     [REVOKE]: (_req, body) => {
       revoked.push(new URLSearchParams(body).get('token') ?? '');
       return new Response(null, { status: 200 });
@@ -119,7 +134,10 @@ test('finding 4: an expires_in of 30 days arms no timer that fires at once: 0 re
     },
   };
   session.onChange(refreshAhead(refresher, () => Date.now()));
-  const t = tokensFrom({ access_token: 'a', token_type: 'Bearer', expires_in: 2_592_000, refresh_token: 'r' }, { now: Date.now(), profile: { sub: 'alice' }, requestedScope: 'openid' });
+  const t = tokensFrom(
+    { access_token: 'a', token_type: 'Bearer', expires_in: 2_592_000, refresh_token: 'r' },
+    { now: Date.now(), profile: { sub: 'alice' }, requestedScope: 'openid' },
+  );
   session.started(t);
   for (let s = 0; s < 60; s++) mock.timers.tick(1_000);
   assert.equal(refreshes, 0);

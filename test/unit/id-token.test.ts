@@ -23,13 +23,23 @@ test('A4: a good ID token yields profile claims', async () => {
   assert.deepEqual(r.profile, { sub: 'alice', name: 'Alice', email: 'alice@example.test' });
 });
 test('A4: wrong aud -> id-token-invalid', async () => {
-  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-    .setIssuer(ISSUER).setAudience('another-client').setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 300).sign(keys.privateKey);
+  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience('another-client')
+    .setIssuedAt(NOW / 1000)
+    .setExpirationTime(NOW / 1000 + 300)
+    .sign(keys.privateKey);
   assert.equal(await codeOf(t), 'id_token_invalid');
 });
 test('A4: wrong iss -> id-token-invalid', async () => {
-  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-    .setIssuer('http://localhost:4999').setAudience(CLIENT_ID).setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 300).sign(keys.privateKey);
+  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer('http://localhost:4999')
+    .setAudience(CLIENT_ID)
+    .setIssuedAt(NOW / 1000)
+    .setExpirationTime(NOW / 1000 + 300)
+    .sign(keys.privateKey);
   assert.equal(await codeOf(t), 'id_token_invalid');
 });
 test('A4: old exp -> id-token-invalid', async () => {
@@ -42,23 +52,43 @@ test('A4: missing nonce -> id-token-nonce', async () => {
   assert.equal(await codeOf(await signIdToken(keys, {}, { now: NOW })), 'id_token_nonce');
 });
 test('A4: alg none -> refused', async () => {
-  const t = new UnsecuredJWT({ sub: 'alice', nonce: 'n-1' }).setIssuer(ISSUER).setAudience(CLIENT_ID).setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 300).encode();
+  const t = new UnsecuredJWT({ sub: 'alice', nonce: 'n-1' })
+    .setIssuer(ISSUER)
+    .setAudience(CLIENT_ID)
+    .setIssuedAt(NOW / 1000)
+    .setExpirationTime(NOW / 1000 + 300)
+    .encode();
   assert.ok(['id_token_alg', 'id_token_invalid'].includes((await codeOf(t)) ?? 'accepted'));
 });
 test('A4: HS256 keyed with anything -> id-token-alg', async () => {
-  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' }).setProtectedHeader({ alg: 'HS256', kid: 'k1' })
-    .setIssuer(ISSUER).setAudience(CLIENT_ID).setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 300).sign(new TextEncoder().encode('x'.repeat(32)));
+  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' })
+    .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience(CLIENT_ID)
+    .setIssuedAt(NOW / 1000)
+    .setExpirationTime(NOW / 1000 + 300)
+    .sign(new TextEncoder().encode('x'.repeat(32)));
   assert.equal(await codeOf(t), 'id_token_alg');
 });
 test('A4: bad signature (another key, same kid) -> id-token-invalid', async () => {
   const other = await generateKeyPair('ES256');
-  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-    .setIssuer(ISSUER).setAudience(CLIENT_ID).setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 300).sign(other.privateKey);
+  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience(CLIENT_ID)
+    .setIssuedAt(NOW / 1000)
+    .setExpirationTime(NOW / 1000 + 300)
+    .sign(other.privateKey);
   assert.equal(await codeOf(t), 'id_token_invalid');
 });
 test('A4: several audiences need azp = client_id', async () => {
-  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' })
-    .setIssuer(ISSUER).setAudience([CLIENT_ID, 'other']).setIssuedAt(NOW / 1000).setExpirationTime(NOW / 1000 + 300).sign(keys.privateKey);
+  const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+    .setIssuer(ISSUER)
+    .setAudience([CLIENT_ID, 'other'])
+    .setIssuedAt(NOW / 1000)
+    .setExpirationTime(NOW / 1000 + 300)
+    .sign(keys.privateKey);
   assert.equal(await codeOf(t), 'id_token_azp');
 });
 test('A4: refresh ID token for another sub -> id-token-sub', async () => {

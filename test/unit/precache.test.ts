@@ -32,7 +32,12 @@ function setup(o: { files?: Record<string, string>; offline?: boolean; config?: 
     const body = files[url.pathname === '/' ? '/index.html' : url.pathname];
     return Promise.resolve(body === undefined ? new Response('missing', { status: 404 }) : new Response(body, { headers: { 'X-From': 'network' } }));
   }) as typeof fetch;
-  const shell = new Shell(manifest, { origin: APP, caches: caches.asCacheStorage(), fetch: fetchFn, config: o.config ?? (() => Promise.resolve(CONFIG)) });
+  const shell = new Shell(manifest, {
+    origin: APP,
+    caches: caches.asCacheStorage(),
+    fetch: fetchFn,
+    config: o.config ?? (() => Promise.resolve(CONFIG)),
+  });
   return { shell, caches, fetched };
 }
 
@@ -43,7 +48,12 @@ const cacheOf = (s: Setup): FakeCache => s.caches.caches.get(s.shell.cacheName)!
 test('issue 10 item 4: install precaches every manifest entry whose bytes match', async () => {
   const s = setup();
   await s.shell.install();
-  assert.deepEqual([...cacheOf(s).entries.keys()].sort(), Object.keys(FILES).map((p) => APP + p).sort());
+  assert.deepEqual(
+    [...cacheOf(s).entries.keys()].sort(),
+    Object.keys(FILES)
+      .map((p) => APP + p)
+      .sort(),
+  );
   assert.ok(s.shell.cacheName.startsWith(CACHE_PREFIX));
 });
 

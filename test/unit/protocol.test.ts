@@ -87,5 +87,8 @@ test('page channel: an error reply becomes a VaultError with its code; foreign i
       port.postMessage({ v: 1, id, ok: false, error: { code: 'not-controlled', message: 'no' } });
     },
   };
-  await assert.rejects(request<'hello'>(target, { type: 'hello', believedSignedIn: false }, 2000), (e: unknown) => e instanceof VaultError && e.code === 'not-controlled');
+  await assert.rejects(
+    request<'hello'>(target, { type: 'hello', believedSignedIn: false }, 2000),
+    (e: unknown) => e instanceof VaultError && e.code === 'not-controlled',
+  );
 });

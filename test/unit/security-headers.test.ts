@@ -19,7 +19,11 @@ const KEYCLOAK: VaultConfig = {
   redirectUri: 'https://app.example.com/callback',
   postLogoutRedirectUri: 'https://app.example.com/',
   scope: 'openid offline_access',
-  apis: [{ origin: 'https://todo.example.com', pathPrefix: '/v1' }, { origin: 'https://files.example.com' }, { origin: 'https://todo.example.com', pathPrefix: '/v2' }],
+  apis: [
+    { origin: 'https://todo.example.com', pathPrefix: '/v1' },
+    { origin: 'https://files.example.com' },
+    { origin: 'https://todo.example.com', pathPrefix: '/v2' },
+  ],
 };
 
 test('issue 10 item 2: the document CSP is exactly the one the issue states, with origins, never paths', () => {
@@ -55,7 +59,19 @@ test('issue 10 item 2: cache rules by path', () => {
   for (const [path, rule] of cases) assert.equal(responseHeaders(pathKind(path), KEYCLOAK)['Cache-Control'], rule, path);
 });
 
-const PATHS = ['/', '/index.html', '/login', '/callback', '/logout', '/silent-done', '/sw.js', '/config.json', '/assets/index-B1X_5ZCA.js', '/app.css', '/favicon.svg'];
+const PATHS = [
+  '/',
+  '/index.html',
+  '/login',
+  '/callback',
+  '/logout',
+  '/silent-done',
+  '/sw.js',
+  '/config.json',
+  '/assets/index-B1X_5ZCA.js',
+  '/app.css',
+  '/favicon.svg',
+];
 
 test('issue 10 item 2: one source of truth: nginx sends the policy module headers, one of each, on every path', () => {
   const conf = nginxServerBlock(KEYCLOAK);
@@ -68,7 +84,10 @@ test('issue 10 item 2: one source of truth: nginx sends the policy module header
 });
 
 test('issue 10 item 2: one source of truth: _headers gives every path the policy module headers, never two CSPs', () => {
-  const file = headersFile(KEYCLOAK, PATHS.filter((p) => p.includes('.')));
+  const file = headersFile(
+    KEYCLOAK,
+    PATHS.filter((p) => p.includes('.')),
+  );
   for (const path of PATHS) {
     const sent = headersFileFor(file, path);
     for (const [name, values] of Object.entries(sent)) assert.equal(values.length, 1, `${path}: ${name} set by ${values.length} rules`);

@@ -2,14 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateConfig } from '../../sw/config.ts';
 import { safeReturnTo } from '../../sw/return-to.ts';
-import {
-  MemoryPendingBackend,
-  PENDING_TTL_MS,
-  PendingError,
-  VerifiedStateStore,
-  commitment,
-  verifyEntry,
-} from '../../sw/signin-state.ts';
+import { MemoryPendingBackend, PENDING_TTL_MS, PendingError, VerifiedStateStore, commitment, verifyEntry } from '../../sw/signin-state.ts';
 import type { PendingErrorCode } from '../../sw/errors.ts';
 import { APP, CONFIG } from './fake-idp.ts';
 
@@ -93,7 +86,15 @@ test('A2: nothing stored, or not a string, is refused (pending_missing, pending_
 });
 
 test('A2: a tampered returnTo that still matches the commitment is replaced by /', async () => {
-  for (const bad of ['https://evil.example', '//evil.example', '/\\evil.example', 'evil', '/a/..//evil.example', '/\t/evil.example', 'javascript:alert(1)']) {
+  for (const bad of [
+    'https://evil.example',
+    '//evil.example',
+    '/\\evil.example',
+    'evil',
+    '/a/..//evil.example',
+    '/\t/evil.example',
+    'javascript:alert(1)',
+  ]) {
     const e = { ...entry, data: { returnTo: bad, mode: 'interactive' } };
     const { signin } = await verifyEntry(JSON.stringify(e), KEY, await committed(e), config, NOW);
     assert.equal(signin.data.returnTo, '/', bad);

@@ -44,7 +44,10 @@ test('discovery: required endpoints present, every endpoint https (http only on 
 });
 
 test('discovery: what we use is kept, RFC 9207 support read strictly, algorithms filtered to strings', () => {
-  const d = validateDiscovery({ ...DISCOVERY, authorization_response_iss_parameter_supported: 'yes', id_token_signing_alg_values_supported: ['ES256', 7] }, ISSUER);
+  const d = validateDiscovery(
+    { ...DISCOVERY, authorization_response_iss_parameter_supported: 'yes', id_token_signing_alg_values_supported: ['ES256', 7] },
+    ISSUER,
+  );
   assert.equal(d.authorization_response_iss_parameter_supported, false);
   assert.deepEqual(d.id_token_signing_alg_values_supported, ['ES256']);
   assert.equal(d.revocation_endpoint, DISCOVERY.revocation_endpoint);

@@ -52,10 +52,7 @@ export async function fillIdpLogin(page: Page, origins: StackOrigins, user: Demo
 
 /** Waits until the page is back on the app, past /callback and /login. */
 export async function waitForApp(page: Page, origins: StackOrigins): Promise<void> {
-  await page.waitForURL(
-    (url) => url.origin === origins.appOrigin && url.pathname !== '/callback' && url.pathname !== '/login',
-    { timeout: LONG },
-  );
+  await page.waitForURL((url) => url.origin === origins.appOrigin && url.pathname !== '/callback' && url.pathname !== '/login', { timeout: LONG });
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: LONG });
 }
 

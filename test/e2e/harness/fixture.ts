@@ -18,7 +18,10 @@ export interface Fixture {
   page(options?: BrowserContextOptions): Promise<{ ctx: BrowserContext; page: Page; nav: string[] }>;
 }
 
-export function useStack(stackOpts: StackOptions | (() => StackOptions) = {}, launch: (s: Stack) => LaunchOptions = (s) => (s.proxy ? { proxy: s.proxy.server } : {})): Fixture {
+export function useStack(
+  stackOpts: StackOptions | (() => StackOptions) = {},
+  launch: (s: Stack) => LaunchOptions = (s) => (s.proxy ? { proxy: s.proxy.server } : {}),
+): Fixture {
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];

@@ -44,7 +44,11 @@ async function collectReadable(): Promise<[string, string][]> {
           /* getters that throw */
         }
       }
-      if (v instanceof Map) for (const [k, x] of v) { walk(k, depth + 1, acc); walk(x, depth + 1, acc); }
+      if (v instanceof Map)
+        for (const [k, x] of v) {
+          walk(k, depth + 1, acc);
+          walk(x, depth + 1, acc);
+        }
       if (v instanceof Set) for (const x of v) walk(x, depth + 1, acc);
     }
   };
@@ -64,7 +68,10 @@ async function collectReadable(): Promise<[string, string][]> {
   }
   out.push(['messages from SW', ((globalThis as unknown as { __e2eMessages?: string[] }).__e2eMessages ?? []).join('\n')]);
 
-  for (const [name, store] of [['localStorage', localStorage], ['sessionStorage', sessionStorage]] as const) {
+  for (const [name, store] of [
+    ['localStorage', localStorage],
+    ['sessionStorage', sessionStorage],
+  ] as const) {
     for (let i = 0; i < store.length; i++) {
       const k = store.key(i) ?? '';
       out.push([`${name} ${k}`, `${k}\n${store.getItem(k) ?? ''}`]);
@@ -85,10 +92,11 @@ async function collectReadable(): Promise<[string, string][]> {
         const store = tx.objectStore(storeName);
         const [keys, values] = await Promise.all(
           [store.getAllKeys(), store.getAll()].map(
-            (r) => new Promise<unknown>((resolve, reject) => {
-              r.onsuccess = () => resolve(r.result);
-              r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
-            }),
+            (r) =>
+              new Promise<unknown>((resolve, reject) => {
+                r.onsuccess = () => resolve(r.result);
+                r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
+              }),
           ),
         );
         out.push([`indexedDB ${info.name}/${storeName}`, `${text(keys)}\n${text(values)}`]);
@@ -125,7 +133,13 @@ async function collectReadable(): Promise<[string, string][]> {
   out.push(['DOM', dom.join('\n')]);
   out.push(['location', `${location.href}\n${document.URL}\n${document.referrer}\n${document.baseURI}`]);
   out.push(['history.state', text(history.state)]);
-  out.push(['performance entries', performance.getEntries().map((e) => e.name).join('\n')]);
+  out.push([
+    'performance entries',
+    performance
+      .getEntries()
+      .map((e) => e.name)
+      .join('\n'),
+  ]);
   return out;
 }
 

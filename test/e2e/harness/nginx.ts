@@ -98,7 +98,9 @@ http {
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     if (child) return;
-    const c = spawn(NGINX, ['-e', join(prefix, 'error.log'), '-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const c = spawn(NGINX, ['-e', join(prefix, 'error.log'), '-p', prefix, '-c', join(prefix, 'nginx.conf')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     c.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     child = c;

@@ -186,7 +186,11 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
       const canned = cannedAnswer?.(form);
       if (canned) {
         tokenExchanges.push({ request: form, status: canned.status, response: parseJson(Buffer.from(canned.body)), original: null });
-        res.writeHead(canned.status, { 'content-type': 'application/json', ...canned.headers, 'content-length': String(Buffer.byteLength(canned.body)) });
+        res.writeHead(canned.status, {
+          'content-type': 'application/json',
+          ...canned.headers,
+          'content-length': String(Buffer.byteLength(canned.body)),
+        });
         res.end(canned.body);
         return;
       }

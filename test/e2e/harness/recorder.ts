@@ -27,7 +27,10 @@ export interface RecordingServer {
 }
 
 /** An answer a test wants for some requests instead of the default `200 []`. */
-export type Respond = (req: { readonly method: string; readonly path: string }) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
+export type Respond = (req: {
+  readonly method: string;
+  readonly path: string;
+}) => { status: number; headers?: Record<string, string>; body?: string } | undefined;
 
 /**
  * @param listenHost the address to bind ('localhost' or '127.0.0.1')
@@ -85,7 +88,14 @@ export async function startRecordingServer(listenHost: string, publicHost = list
     port: bound,
     requests,
     withAuthorization: () =>
-      requests.filter((r) => r.authorization !== undefined || (r.requestedHeaders ?? '').toLowerCase().split(/\s*,\s*/).includes('authorization')),
+      requests.filter(
+        (r) =>
+          r.authorization !== undefined ||
+          (r.requestedHeaders ?? '')
+            .toLowerCase()
+            .split(/\s*,\s*/)
+            .includes('authorization'),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

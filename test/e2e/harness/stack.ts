@@ -225,17 +225,26 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       nginx = { ...server, deployment };
     } else if (distDir !== undefined) {
       const app: PreviewServer = await preview({
-      root: ROOT,
-      configFile: false,
-      logLevel: 'warn',
-      plugins: [
-        ...(opts.apiOverride || opts.dpop ? [configOverride(origins, { ...(opts.apiOverride ? { pathPrefix: opts.apiOverride.pathPrefix } : {}), ...(opts.dpop ? { dpop: true } : {}) })] : []),
-        appPlugin(origins),
-        ...(opts.relaxConnectSrc || opts.relaxFrameSrc ? [relaxedCsp(opts.relaxConnectSrc ? ['connect-src'] : [], opts.relaxFrameSrc ? ['frame-src'] : [])] : []),
-        ...(opts.withoutSecurityHeaders ? [withoutSecurityHeaders()] : []),
-      ],
-      build: { outDir: distDir },
-      preview: { port: origins.appPort, strictPort: true, host: 'localhost', allowedHosts: [appHost] },
+        root: ROOT,
+        configFile: false,
+        logLevel: 'warn',
+        plugins: [
+          ...(opts.apiOverride || opts.dpop
+            ? [
+                configOverride(origins, {
+                  ...(opts.apiOverride ? { pathPrefix: opts.apiOverride.pathPrefix } : {}),
+                  ...(opts.dpop ? { dpop: true } : {}),
+                }),
+              ]
+            : []),
+          appPlugin(origins),
+          ...(opts.relaxConnectSrc || opts.relaxFrameSrc
+            ? [relaxedCsp(opts.relaxConnectSrc ? ['connect-src'] : [], opts.relaxFrameSrc ? ['frame-src'] : [])]
+            : []),
+          ...(opts.withoutSecurityHeaders ? [withoutSecurityHeaders()] : []),
+        ],
+        build: { outDir: distDir },
+        preview: { port: origins.appPort, strictPort: true, host: 'localhost', allowedHosts: [appHost] },
       });
       closers.push(() => app.close());
     }

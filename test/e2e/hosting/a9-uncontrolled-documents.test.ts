@@ -38,7 +38,10 @@ function postThrough(page: Page, vehicle: Vehicle, tokenEndpoint: string): Promi
       }
       if (!w) return 'no window';
       try {
-        const res = await w.fetch(url, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'todo-spa' }) });
+        const res = await w.fetch(url, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'todo-spa' }),
+        });
         return `HTTP ${res.status} ${await res.text()}`;
       } catch (e) {
         return `${(e as Error).name}: ${(e as Error).message}`;
@@ -84,7 +87,8 @@ describe('A9 / issue 8 finding 3: documents the SW does not control cannot reach
 
     // The SW's own token requests are governed by sw.js's CSP, which lists the IdP.
     await eventually(
-      () => (f.proxy.tokenExchanges.slice(signedInAt).some((x) => x.request.get('grant_type') === 'refresh_token' && x.status === 200) ? true : undefined),
+      () =>
+        f.proxy.tokenExchanges.slice(signedInAt).some((x) => x.request.get('grant_type') === 'refresh_token' && x.status === 200) ? true : undefined,
       'the SW refreshed the access token',
       60_000,
     );

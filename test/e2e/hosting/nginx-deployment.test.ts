@@ -111,7 +111,10 @@ describe('issue 10: dist/ deployed on nginx with the generated headers', () => {
     await app.add('Water the plants');
     const refreshesBefore = f.proxy.tokenExchanges.filter((x) => x.request.get('grant_type') === 'refresh_token').length;
     await eventually(
-      () => (f.proxy.tokenExchanges.filter((x) => x.request.get('grant_type') === 'refresh_token' && x.status === 200).length > refreshesBefore ? true : undefined),
+      () =>
+        f.proxy.tokenExchanges.filter((x) => x.request.get('grant_type') === 'refresh_token' && x.status === 200).length > refreshesBefore
+          ? true
+          : undefined,
       'a refresh-token grant answered 200',
       60_000,
     );

@@ -110,7 +110,10 @@ describe('issue 10 item 4: the offline app shell', () => {
     await app.signOutButton.waitFor();
     assert.equal(await page.title(), 'Todos');
     assert.equal(await page.evaluate(() => window.plantedRan ?? false), false, 'no planted script ran');
-    await eventually(async () => ((await cachedText(page, '/index.html')) === genuine ? true : undefined), 'the genuine index.html back in the cache');
+    await eventually(
+      async () => ((await cachedText(page, '/index.html')) === genuine ? true : undefined),
+      'the genuine index.html back in the cache',
+    );
 
     await tamper(page, '/index.html', PLANTED_HTML, { 'Content-Type': 'text/html' });
     await cut(ctx);
@@ -127,7 +130,11 @@ describe('issue 10 item 4: the offline app shell', () => {
   test('issue 10 item 4: headers stored in Cache Storage are ignored; the SW makes them from the policy and the config', async () => {
     const { app } = await signedInApp();
     const genuine = await (await fetch(`${f.stack.origins.appOrigin}/index.html`)).text();
-    await tamper(app.page, '/index.html', genuine, { 'Content-Type': 'text/html', 'Content-Security-Policy': 'default-src *', 'Cross-Origin-Opener-Policy': 'unsafe-none' });
+    await tamper(app.page, '/index.html', genuine, {
+      'Content-Type': 'text/html',
+      'Content-Security-Policy': 'default-src *',
+      'Cross-Origin-Opener-Policy': 'unsafe-none',
+    });
     const res = await app.page.reload();
     assert.equal(await res?.text(), genuine, 'the (matching) body is served');
     const headers = res!.headers();

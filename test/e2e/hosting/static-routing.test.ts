@@ -25,12 +25,15 @@ describe('issue 10 item 5: static routing', () => {
 
     const cdp = await ctx.newCDPSession(page);
     const seen = new Map<string, { info: RouterInfo | undefined; fromSw: boolean }>();
-    cdp.on('Network.responseReceived', (e) => seen.set(e.response.url, { info: e.response.serviceWorkerRouterInfo, fromSw: e.response.fromServiceWorker ?? false }));
+    cdp.on('Network.responseReceived', (e) =>
+      seen.set(e.response.url, { info: e.response.serviceWorkerRouterInfo, fromSw: e.response.fromServiceWorker ?? false }),
+    );
     await cdp.send('Network.enable');
     // Chromium reports the rules the SW registered (as `routerRules` JSON or `typedRouterRules`).
     let registered = 0;
     cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-      for (const v of e.versions) registered = Math.max(registered, v.typedRouterRules?.length ?? 0, v.routerRules ? (JSON.parse(v.routerRules) as unknown[]).length : 0);
+      for (const v of e.versions)
+        registered = Math.max(registered, v.typedRouterRules?.length ?? 0, v.routerRules ? (JSON.parse(v.routerRules) as unknown[]).length : 0);
     });
     await cdp.send('ServiceWorker.enable');
     await eventually(() => (registered > 0 ? true : undefined), 'the registered router rules');
@@ -41,15 +44,18 @@ describe('issue 10 item 5: static routing', () => {
     // lets the page make only fetch/XHR calls, which the SW owns, and frames, which never reach
     // this SW: a navigation belongs to the SW of its own origin.)
     const notOwned = [`${o.appOrigin}/config.json`, `${o.appOrigin}/_headers`, `${o.appOrigin}/not-a-file.png`, `${o.appOrigin}/favicon.ico`];
-    await page.evaluate(async ([config, headers, image, icon]) => {
-      await fetch(config, { cache: 'no-store' });
-      await fetch(headers);
-      const img = new Image();
-      const loaded = new Promise((r) => (img.onerror = img.onload = r));
-      img.src = image;
-      await loaded;
-      await fetch(icon, { mode: 'no-cors' });
-    }, notOwned as [string, string, string, string]);
+    await page.evaluate(
+      async ([config, headers, image, icon]) => {
+        await fetch(config, { cache: 'no-store' });
+        await fetch(headers);
+        const img = new Image();
+        const loaded = new Promise((r) => (img.onerror = img.onload = r));
+        img.src = image;
+        await loaded;
+        await fetch(icon, { mode: 'no-cors' });
+      },
+      notOwned as [string, string, string, string],
+    );
     await app.add('Routed');
 
     const index = await (await fetch(`${o.appOrigin}/index.html`)).text();

@@ -163,7 +163,7 @@ describe('issue 3 item 6: uncontrolled pages (first visit, Shift+Reload) end con
     assertNoAuthError(app.page.url());
     const calls = await pageApiCalls(app.page);
     assert.ok(calls.length > 0, 'the list was fetched by the reloaded page');
-    assert.ok(traffic.length > 0, 'the list request was seen on the page\'s network');
+    assert.ok(traffic.length > 0, "the list request was seen on the page's network");
     assertNoUncontrolledApiCall(calls, traffic);
 
     // The same SW kept the session: no sign-in round trip was needed.

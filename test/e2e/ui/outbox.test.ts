@@ -59,10 +59,17 @@ describe('issue 9: changes made while the Todo API is down', () => {
     }, 'the delete to reach the API');
     assert.deepEqual(
       stored.map((t) => [t.title, t.completed]),
-      [['Milk', true], ['Rye bread', false], ['Jam', false]],
+      [
+        ['Milk', true],
+        ['Rye bread', false],
+        ['Jam', false],
+      ],
     );
     // Once each: created once (version 1), then changed once (version 2).
-    assert.deepEqual(stored.map((t) => t.version), [2, 2, 1]);
+    assert.deepEqual(
+      stored.map((t) => t.version),
+      [2, 2, 1],
+    );
   });
 
   test('a change shows "Not saved yet, will sync" while the API is down, and is saved once when it is back', async () => {
@@ -81,7 +88,10 @@ describe('issue 9: changes made while the Todo API is down', () => {
     await fx.stack.api.start();
     await app.settled('Book the dentist');
     const stored = await (await apiAsUser(fx.stack.origins, 'bob')).list();
-    assert.deepEqual(stored.map((t) => t.title), ['Book the dentist']);
+    assert.deepEqual(
+      stored.map((t) => t.title),
+      ['Book the dentist'],
+    );
   });
 
   test('an answer lost after the API applied the add: the retry carries the same Idempotency-Key, one todo', async () => {

@@ -100,17 +100,22 @@ describe('API settings from the environment', () => {
 
   for (const bad of ['idp.example', 'http://idp.example', 'https://idp.example/x?tenant=1', 'https://idp.example/#x', 'ftp://localhost']) {
     it(`API_ISSUER="${bad}" is refused with API_BAD_ENV naming API_ISSUER`, () => {
-      assert.throws(
-        () => apiOptionsFromEnv({ API_ISSUER: bad }),
-        { name: 'ApiConfigError', code: 'API_BAD_ENV', variable: 'API_ISSUER', message: /API_ISSUER/ },
-      );
+      assert.throws(() => apiOptionsFromEnv({ API_ISSUER: bad }), {
+        name: 'ApiConfigError',
+        code: 'API_BAD_ENV',
+        variable: 'API_ISSUER',
+        message: /API_ISSUER/,
+      });
     });
   }
 
   it('main.ts with a bad API_ISSUER exits 1 naming it and --help; --help lists the API variables', async () => {
     const run = (args: string[], env: Record<string, string>) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', API_MAIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const p = spawn(process.execPath, ['--import', 'tsx', API_MAIN, ...args], {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         p.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -29,7 +29,14 @@ describe('B6: CORS', () => {
     assert.equal(res.headers.get('access-control-allow-credentials'), null);
   });
 
-  for (const origin of ['http://localhost:5174', 'http://localhost', 'https://localhost:5173', 'http://localhost:51730', 'http://evil.example', 'null']) {
+  for (const origin of [
+    'http://localhost:5174',
+    'http://localhost',
+    'https://localhost:5173',
+    'http://localhost:51730',
+    'http://evil.example',
+    'null',
+  ]) {
     it(`B6: preflight from an unlisted origin (${origin}) gets no CORS headers`, async () => {
       const res = await preflight(origin);
       for (const name of ['allow-origin', 'allow-methods', 'allow-headers', 'max-age', 'expose-headers']) {

@@ -32,7 +32,11 @@ function proof(parts: Partial<ProofParts> = {}, withKey: DpopKey = key): Promise
   return dpopProof(withKey, { htm: 'GET', htu: `${api.origin}/todos`, accessToken: bound, nonce, ...parts });
 }
 
-function call(token: string, dpop: string | undefined, init: { method?: string; path?: string; scheme?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+function call(
+  token: string,
+  dpop: string | undefined,
+  init: { method?: string; path?: string; scheme?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   return fetch(`${api.origin}${init.path ?? '/todos'}`, {
     method: init.method ?? 'GET',
     headers: { Authorization: `${init.scheme ?? 'DPoP'} ${token}`, ...(dpop !== undefined ? { DPoP: dpop } : {}), ...init.headers },

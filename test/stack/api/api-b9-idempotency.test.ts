@@ -46,7 +46,10 @@ describe('B9: Idempotency-Key replays', () => {
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => call(api.origin, t, 'POST', '/todos', { body: { title: 'once' }, headers: key('burst') })),
     );
-    assert.deepEqual(answers.map((r) => r.status), Array(10).fill(201));
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      Array(10).fill(201),
+    );
     const ids = new Set(await Promise.all(answers.map(async (r) => ((await r.json()) as WireTodo).id)));
     assert.equal(ids.size, 1);
     assert.equal((await listTodos(api.origin, t)).length, 1);
@@ -101,8 +104,14 @@ describe('B9: Idempotency-Key replays', () => {
     assert.equal(b.status, 201, 'not a replay of alice’s answer');
     const [ta, tb] = [(await a.json()) as WireTodo, (await b.json()) as WireTodo];
     assert.notEqual(tb.id, ta.id);
-    assert.deepEqual((await listTodos(api.origin, bob)).map((x) => x.id), [tb.id]);
-    assert.deepEqual((await listTodos(api.origin, alice)).map((x) => x.id), [ta.id]);
+    assert.deepEqual(
+      (await listTodos(api.origin, bob)).map((x) => x.id),
+      [tb.id],
+    );
+    assert.deepEqual(
+      (await listTodos(api.origin, alice)).map((x) => x.id),
+      [ta.id],
+    );
   });
 
   it('B9: a request refused by validation does not use up its key: the fixed request succeeds with it', async () => {

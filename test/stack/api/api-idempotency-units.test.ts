@@ -61,7 +61,10 @@ describe('B9: idempotency with the file store', () => {
     const saved = JSON.parse(await readFile(file, 'utf8')) as { version: number; todos: unknown[]; idempotency: Array<{ key: string; sub: string }> };
     assert.equal(saved.version, 2);
     assert.equal(saved.todos.length, 1);
-    assert.deepEqual(saved.idempotency.map((r) => [r.sub, r.key]), [['alice', 'same']]);
+    assert.deepEqual(
+      saved.idempotency.map((r) => [r.sub, r.key]),
+      [['alice', 'same']],
+    );
 
     const reopened = await openFileTodoStore(file);
     assert.equal((await reopened.create('alice', 'once', claim('same'))).id, results[0]?.id);
@@ -80,6 +83,9 @@ describe('B9: idempotency with the file store', () => {
     await reopened.create('alice', 'b', claim('other'));
     await reopened.close();
     const saved = JSON.parse(await readFile(file, 'utf8')) as { idempotency: Array<{ key: string }> };
-    assert.deepEqual(saved.idempotency.map((r) => r.key), ['other']);
+    assert.deepEqual(
+      saved.idempotency.map((r) => r.key),
+      ['other'],
+    );
   });
 });

@@ -48,7 +48,14 @@ describe('B9: persistence', () => {
 
   it('B9: a format-1 data file (todos without versions) loads with version 1 and is rewritten as format 2', async () => {
     const file = join(dir, 'format1.json');
-    const old = { sub: 'alice', id: 'old-1', title: 'from before', completed: false, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' };
+    const old = {
+      sub: 'alice',
+      id: 'old-1',
+      title: 'from before',
+      completed: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
     await writeFile(file, JSON.stringify({ version: 1, todos: [old] }));
     const store = await openFileTodoStore(file);
     const { sub: _sub, ...expected } = old;
@@ -120,7 +127,10 @@ describe('B9: persistence', () => {
       assert.deepEqual(lost, [], 'acknowledged todos were lost');
       assert.ok(ids.size <= started);
       // The restart cleaned up temp files left by the killed writer.
-      assert.deepEqual((await readdir(join(dir, 'killed'))).filter((n) => n.endsWith('.tmp')), []);
+      assert.deepEqual(
+        (await readdir(join(dir, 'killed'))).filter((n) => n.endsWith('.tmp')),
+        [],
+      );
     } finally {
       restarted.proc.kill('SIGTERM');
       await restarted.exited;

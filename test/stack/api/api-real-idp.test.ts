@@ -138,7 +138,12 @@ describe('B8: opaque tokens and introspection', () => {
         accessTokenFormat: 'opaque',
       }),
     );
-    const common = { issuer: idp.issuer, appOrigin: APP_ORIGIN, validation: 'introspection', introspectionCacheMaxAgeSec: CACHE_MAX_AGE_SEC } as const;
+    const common = {
+      issuer: idp.issuer,
+      appOrigin: APP_ORIGIN,
+      validation: 'introspection',
+      introspectionCacheMaxAgeSec: CACHE_MAX_AGE_SEC,
+    } as const;
     api = suiteTeardown.add(await startApi({ port: apiPort, ...common }));
     otherApi = suiteTeardown.add(await startApi({ port: await freePort(), ...common }));
     const meta = (await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json()) as { revocation_endpoint: string };

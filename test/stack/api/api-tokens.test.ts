@@ -148,7 +148,9 @@ describe('B3: issuer, time and required claims', () => {
   });
   it('B3: a tampered payload (signature no longer matches) → 401 invalid_token', async () => {
     const [h, , s] = (await token()).split('.');
-    const payload = Buffer.from(JSON.stringify({ iss: iss.issuer, sub: 'bob-sub', aud: api.origin, iat: now(), exp: now() + 300 })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ iss: iss.issuer, sub: 'bob-sub', aud: api.origin, iat: now(), exp: now() + 300 })).toString(
+      'base64url',
+    );
     await assertInvalidToken(await getTodos(`${h}.${payload}.${s}`));
   });
 });

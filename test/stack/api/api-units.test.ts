@@ -53,7 +53,15 @@ describe('B8: introspection cache bound', () => {
 describe('B8: introspection answer checks', () => {
   const expected = { audience: 'http://localhost:4001', issuer: 'http://localhost:4000' };
   const nowSec = 1_700_000_000;
-  const good = { active: true, aud: expected.audience, iss: expected.issuer, sub: 'alice', exp: nowSec + 60, scope: 'todos:read', token_type: 'Bearer' };
+  const good = {
+    active: true,
+    aud: expected.audience,
+    iss: expected.issuer,
+    sub: 'alice',
+    exp: nowSec + 60,
+    scope: 'todos:read',
+    token_type: 'Bearer',
+  };
 
   it('B8: an active answer for this API gives the principal', () => {
     const { principal: p, exp } = checkIntrospectionAnswer(good, expected, nowSec);
@@ -75,17 +83,29 @@ describe('B8: introspection answer checks', () => {
   ];
   for (const [name, answer] of bad) {
     it(`B8: ${name} → invalid_token`, () => {
-      assert.equal(code(() => checkIntrospectionAnswer(answer, expected, nowSec)), 'invalid_token');
+      assert.equal(
+        code(() => checkIntrospectionAnswer(answer, expected, nowSec)),
+        'invalid_token',
+      );
     });
   }
   it('B8: aud as an array containing this API is accepted', () => {
-    assert.equal(code(() => checkIntrospectionAnswer({ ...good, aud: ['x', expected.audience] }, expected, nowSec)), undefined);
+    assert.equal(
+      code(() => checkIntrospectionAnswer({ ...good, aud: ['x', expected.audience] }, expected, nowSec)),
+      undefined,
+    );
   });
 });
 
 describe('B3: iat not in the future', () => {
   it('B3: iat within the tolerance passes; beyond it is invalid_token', () => {
-    assert.equal(code(() => checkIssuedAtNotInFuture({ iat: 1005 }, 5, 1000)), undefined);
-    assert.equal(code(() => checkIssuedAtNotInFuture({ iat: 1006 }, 5, 1000)), 'invalid_token');
+    assert.equal(
+      code(() => checkIssuedAtNotInFuture({ iat: 1005 }, 5, 1000)),
+      undefined,
+    );
+    assert.equal(
+      code(() => checkIssuedAtNotInFuture({ iat: 1006 }, 5, 1000)),
+      'invalid_token',
+    );
   });
 });

@@ -59,7 +59,10 @@ function tooLarge(limit: number): ApiError {
  */
 export function parseJsonObject(contentType: string | undefined, raw: Buffer): Record<string, unknown> {
   const [type, ...params] = (contentType ?? '').split(';').map((p) => p.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (type !== 'application/json' || (charset !== undefined && charset !== 'utf-8')) {
     throw new ApiError('unsupported_media_type', 'the body must be application/json (UTF-8)');
   }

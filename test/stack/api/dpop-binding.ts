@@ -82,9 +82,13 @@ export class DpopBinding {
     }
     const nonce = this.#nonces.check(proof.nonce);
     if (nonce === 'invalid') {
-      throw new ApiError('use_dpop_nonce', proof.nonce === undefined ? 'this API requires a nonce in DPoP proofs' : 'the DPoP nonce is not (or no longer) valid', {
-        headers: { 'DPoP-Nonce': this.#nonces.current() },
-      });
+      throw new ApiError(
+        'use_dpop_nonce',
+        proof.nonce === undefined ? 'this API requires a nonce in DPoP proofs' : 'the DPoP nonce is not (or no longer) valid',
+        {
+          headers: { 'DPoP-Nonce': this.#nonces.current() },
+        },
+      );
     }
     const verdict = this.#replays.claim(`${proof.jkt}:${proof.jti}`, proof.iat, nowSec);
     if (verdict === 'replayed') throw new ApiError('invalid_dpop_proof', 'the DPoP proof was already used (jti)');

@@ -54,7 +54,9 @@ type EnvOptions = Pick<ApiOptions, 'validation' | 'dataFile' | 'introspectionCli
  * TODO_DATA_FILE. Unset variables are left out, so callers' defaults apply.
  * @throws ApiConfigError naming the variable
  */
-export function apiOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<EnvOptions> & Pick<EnvOptions, 'validation' | 'introspectionClient'> {
+export function apiOptionsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Partial<EnvOptions> & Pick<EnvOptions, 'validation' | 'introspectionClient'> {
   const mode = env['TOKEN_VALIDATION'] || 'jwt';
   if (mode !== 'jwt' && mode !== 'introspection') {
     throw new ApiConfigError('TOKEN_VALIDATION', `TOKEN_VALIDATION must be "jwt" or "introspection", got "${mode}"`);

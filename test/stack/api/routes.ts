@@ -84,11 +84,7 @@ export function todoRoutes(store: TodoStore): Route[] {
 }
 
 /** @throws ApiError `not_found` | `method_not_allowed` (with `Allow`) */
-export function matchRoute(
-  routes: readonly Route[],
-  method: string,
-  pathname: string,
-): { endpoint: Endpoint; params: Record<string, string> } {
+export function matchRoute(routes: readonly Route[], method: string, pathname: string): { endpoint: Endpoint; params: Record<string, string> } {
   for (const route of routes) {
     const m = route.pattern.exec(pathname);
     if (m === null) continue;

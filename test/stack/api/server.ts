@@ -30,10 +30,7 @@ export interface RunningApi {
 
 export async function startApi(opts: ApiOptions): Promise<RunningApi> {
   const origin = `http://localhost:${opts.port}`;
-  const store: TodoStore =
-    opts.dataFile !== undefined
-      ? await openFileTodoStore(opts.dataFile, maxTodos(opts))
-      : new QueuedTodoStore(maxTodos(opts));
+  const store: TodoStore = opts.dataFile !== undefined ? await openFileTodoStore(opts.dataFile, maxTodos(opts)) : new QueuedTodoStore(maxTodos(opts));
   const validator = opts.validator ?? makeValidator(opts, opts.audience ?? origin);
   const routes = todoRoutes(store);
 
@@ -133,9 +130,7 @@ function makeValidator(opts: ApiOptions, audience: string): TokenValidator {
       issuer: opts.issuer,
       discovery,
       client: opts.introspectionClient ?? introspectionClientFromEnv(process.env),
-      cache: new IntrospectionCache(
-        opts.introspectionCacheMaxAgeSec !== undefined ? { maxAgeSec: opts.introspectionCacheMaxAgeSec } : {},
-      ),
+      cache: new IntrospectionCache(opts.introspectionCacheMaxAgeSec !== undefined ? { maxAgeSec: opts.introspectionCacheMaxAgeSec } : {}),
     });
   }
   return new JwtValidator({

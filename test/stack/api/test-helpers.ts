@@ -202,7 +202,12 @@ export function useApiFixture(ready: (f: ApiFixture) => unknown): void {
   before(async () => {
     const iss = teardown.add(await startTestIssuer());
     const api = teardown.add(await startApi({ port: await freePort(), issuer: iss.issuer, appOrigin: APP_ORIGIN }));
-    await ready({ iss, api, alice: await mint(iss, api.origin, { claims: { sub: 'alice-sub' } }), bob: await mint(iss, api.origin, { claims: { sub: 'bob-sub' } }) });
+    await ready({
+      iss,
+      api,
+      alice: await mint(iss, api.origin, { claims: { sub: 'alice-sub' } }),
+      bob: await mint(iss, api.origin, { claims: { sub: 'bob-sub' } }),
+    });
   });
 }
 

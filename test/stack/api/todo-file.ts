@@ -21,10 +21,7 @@ interface FileFormat {
 type StoredTodo = Todo & { sub: string };
 type StoredRecord = IdempotencyRecord & { sub: string; key: string };
 
-export async function openFileTodoStore(
-  file: string,
-  opts: Omit<QueuedTodoStoreOptions, 'initial' | 'persist'> = {},
-): Promise<QueuedTodoStore> {
+export async function openFileTodoStore(file: string, opts: Omit<QueuedTodoStoreOptions, 'initial' | 'persist'> = {}): Promise<QueuedTodoStore> {
   await mkdir(dirname(file), { recursive: true });
   await removeStaleTempFiles(file);
   const initial = await load(file, (opts.now ?? Date.now)());

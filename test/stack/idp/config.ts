@@ -34,7 +34,9 @@ export interface ProviderSettings {
 /** Routes whose answers the SPA must read cross-origin (C7). Nothing else gets CORS for it. */
 export const SPA_CORS_ROUTES = new Set(['token', 'revocation']);
 
-interface RefreshTokenLike { remainingTTL: number }
+interface RefreshTokenLike {
+  remainingTTL: number;
+}
 
 /**
  * C6 (RFC 9449) when asked. oidc-provider then binds the access token (`cnf.jkt`, token_type DPoP)
@@ -59,15 +61,17 @@ function dpopFeature(enabled: boolean): Record<string, unknown> {
 function promptPolicy(requireIdTokenHintWithPromptNone: boolean): interactionPolicy.Policy {
   const policy = interactionPolicy.base();
   if (requireIdTokenHintWithPromptNone) {
-    policy.get('login')?.checks.add(
-      new interactionPolicy.Check(
-        'id_token_hint_required',
-        'id_token_hint is required with prompt=none',
-        'invalid_request',
-        (ctx) => ctx.oidc.prompts.has('none') && ctx.oidc.params?.['id_token_hint'] === undefined,
-      ),
-      0,
-    );
+    policy
+      .get('login')
+      ?.checks.add(
+        new interactionPolicy.Check(
+          'id_token_hint_required',
+          'id_token_hint is required with prompt=none',
+          'invalid_request',
+          (ctx) => ctx.oidc.prompts.has('none') && ctx.oidc.params?.['id_token_hint'] === undefined,
+        ),
+        0,
+      );
   }
   return policy;
 }
@@ -144,14 +148,12 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
       userinfo: { enabled: true },
       revocation: {
         enabled: true,
-        allowedPolicy: (_ctx: unknown, client: ClientLike, token: { clientId: string }) =>
-          token.clientId === client.clientId,
+        allowedPolicy: (_ctx: unknown, client: ClientLike, token: { clientId: string }) => token.clientId === client.clientId,
       },
       introspection: {
         enabled: true,
         // C8: only the API's confidential client learns about tokens.
-        allowedPolicy: (_ctx: unknown, client: ClientLike) =>
-          client.clientId === API_CLIENT.clientId && client.clientAuthMethod !== 'none',
+        allowedPolicy: (_ctx: unknown, client: ClientLike) => client.clientId === API_CLIENT.clientId && client.clientAuthMethod !== 'none',
       },
       rpInitiatedLogout: {
         enabled: true,
@@ -186,8 +188,7 @@ export function providerConfiguration(s: ProviderSettings): Record<string, unkno
     },
     // C4: the SPA's refresh tokens are issued without offline_access consent, rotate on every
     // use (library default for public clients) and live and die with the IdP session.
-    issueRefreshToken: (_ctx: unknown, client: ClientLike) =>
-      isSpa(client) && client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: (_ctx: unknown, client: ClientLike) => isSpa(client) && client.grantTypeAllowed('refresh_token'),
     expiresWithSession: (ctx: { oidc: OidcContext }) => isSpa(ctx.oidc.client),
     rotateRefreshToken: true,
     // Synchronous by contract. C7: only the app origin, only for the SPA, only token + revocation.

@@ -37,10 +37,7 @@ export class AdapterFileError extends Error {
   }
 }
 
-export async function openFileAdapter(
-  file: string,
-  opts: Pick<AdapterStoreOptions, 'maxEntries' | 'now'> = {},
-): Promise<FileAdapter> {
+export async function openFileAdapter(file: string, opts: Pick<AdapterStoreOptions, 'maxEntries' | 'now'> = {}): Promise<FileAdapter> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   await removeStaleTempFiles(file);
   let snapshot: AdapterRecords = new Map();

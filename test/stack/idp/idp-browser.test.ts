@@ -49,7 +49,12 @@ test('C10: the login page framed by another origin does not render', async () =>
   await page.goto(`${attackerOrigin}/?frame=${encodeURIComponent(req.url.toString())}`);
   assert.equal(await blocked, true, 'Chromium reported the frame as blocked');
   const frame = page.frames().find((f) => f !== page.mainFrame());
-  const hasForm = frame ? await frame.locator('input[name="username"]').count().catch(() => 0) : 0;
+  const hasForm = frame
+    ? await frame
+        .locator('input[name="username"]')
+        .count()
+        .catch(() => 0)
+    : 0;
   assert.equal(hasForm, 0, 'no login form rendered inside the cross-origin frame');
   await ctx.close();
 });
@@ -104,7 +109,7 @@ async function bodyBackground(page: Page): Promise<number[]> {
 async function paintedPixel(page: Page, x: number, y: number): Promise<number[]> {
   const png = await page.screenshot({ clip: { x, y, width: 1, height: 1 } });
   const chunks: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
+  for (let at = 8; at < png.length;) {
     const length = png.readUInt32BE(at);
     if (png.toString('latin1', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length));
     at += 12 + length;

@@ -1,21 +1,16 @@
 /** C1 (PKCE S256, code only, public client) and C2 (exact redirect URIs). Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  authorizeRequest,
-  callbackParams,
-  codeFromCallback,
-  CookieJar,
-  signIn,
-  startAuthorization,
-  submitLogin,
-  tokenRequest,
-} from '../flow.ts';
+import { authorizeRequest, callbackParams, codeFromCallback, CookieJar, signIn, startAuthorization, submitLogin, tokenRequest } from '../flow.ts';
 import { alice, authorizeOnce, type Stack, startStack, stopStack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('C1: PKCE S256 required, response_type=code only, public client', () => {
   test('C1: a request without code_challenge is refused with invalid_request', async () => {
@@ -61,7 +56,7 @@ describe('C1: PKCE S256 required, response_type=code only, public client', () =>
     }
     const explicitQuery = await authorizeOnce(authorizeRequest(s.issuer, s.appOrigin, { response_mode: 'query' }).url);
     assert.equal(explicitQuery.status, 303, 'response_mode=query is fine');
-    const d = await (await fetch(`${s.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    const d = (await (await fetch(`${s.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     assert.deepEqual(d['response_modes_supported'], ['query']);
     assert.deepEqual(d['response_types_supported'], ['code']);
     assert.deepEqual(d['code_challenge_methods_supported'], ['S256']);
@@ -72,11 +67,18 @@ describe('C1: PKCE S256 required, response_type=code only, public client', () =>
     const req = authorizeRequest(s.issuer, s.appOrigin);
     const landing = await submitLogin(await startAuthorization(req.url, jar), jar, alice.username, alice.password);
     const code = codeFromCallback(landing, req, s.issuer);
-    const wrong = await tokenRequest(s.issuer, {
-      grant_type: 'authorization_code', code, redirect_uri: `${s.appOrigin}/callback`, code_verifier: 'x'.repeat(43),
-    }, s.appOrigin);
+    const wrong = await tokenRequest(
+      s.issuer,
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: `${s.appOrigin}/callback`,
+        code_verifier: 'x'.repeat(43),
+      },
+      s.appOrigin,
+    );
     assert.equal(wrong.status, 400);
-    assert.equal((await wrong.json() as { error: string }).error, 'invalid_grant');
+    assert.equal(((await wrong.json()) as { error: string }).error, 'invalid_grant');
   });
 
   test('C1: the SPA signs in as a public client (PKCE, no secret) and gets tokens', async () => {

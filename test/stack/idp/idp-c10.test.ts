@@ -5,8 +5,12 @@ import { authorizeRequest, CookieJar, send, startAuthorization, submitLogin } fr
 import { alice, authorizeOnce, type Stack, startStack, stopStack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('C10: the IdP pages refuse framing and run under a strict CSP', () => {
   async function loginPage(): Promise<{ res: Response; html: string }> {

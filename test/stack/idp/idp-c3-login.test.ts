@@ -18,12 +18,16 @@ import {
 import { alice, type Stack, startStack, stopStack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('C3: iss in every authorization response (RFC 9207)', () => {
   test('C3: discovery advertises authorization_response_iss_parameter_supported', async () => {
-    const d = await (await fetch(`${s.issuer}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    const d = (await (await fetch(`${s.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     assert.equal(d['authorization_response_iss_parameter_supported'], true);
     assert.equal(d['issuer'], s.issuer);
   });

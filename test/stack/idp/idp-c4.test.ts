@@ -5,8 +5,12 @@ import { refresh, signIn, type TokenSet } from '../flow.ts';
 import { alice, endSession, type Stack, startStack, stopStack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('C4: refresh tokens rotate, with reuse detection, bound to the IdP session', () => {
   test('C4: RT1 gives RT2; replaying RT1 fails and kills RT2', async () => {
@@ -14,22 +18,25 @@ describe('C4: refresh tokens rotate, with reuse detection, bound to the IdP sess
     const rt1 = tokens.refresh_token!;
     const r2 = await refresh(s.issuer, rt1, s.appOrigin);
     assert.equal(r2.status, 200);
-    const t2 = await r2.json() as TokenSet;
+    const t2 = (await r2.json()) as TokenSet;
     const rt2 = t2.refresh_token!;
     assert.ok(rt2 && rt2 !== rt1, 'a new refresh token');
 
     const replay = await refresh(s.issuer, rt1, s.appOrigin);
     assert.equal(replay.status, 400);
-    assert.equal((await replay.json() as { error: string }).error, 'invalid_grant');
+    assert.equal(((await replay.json()) as { error: string }).error, 'invalid_grant');
 
     const afterReplay = await refresh(s.issuer, rt2, s.appOrigin);
     assert.equal(afterReplay.status, 400);
-    assert.equal((await afterReplay.json() as { error: string }).error, 'invalid_grant');
+    assert.equal(((await afterReplay.json()) as { error: string }).error, 'invalid_grant');
   });
 
   test('C4: a refresh token is issued without offline_access and without prompt=consent', async () => {
     const { tokens } = await signIn({
-      issuer: s.issuer, appOrigin: s.appOrigin, username: alice.username, password: alice.password,
+      issuer: s.issuer,
+      appOrigin: s.appOrigin,
+      username: alice.username,
+      password: alice.password,
       scope: 'openid profile todos:read',
     });
     assert.ok(tokens.refresh_token);
@@ -42,6 +49,6 @@ describe('C4: refresh tokens rotate, with reuse detection, bound to the IdP sess
     await endSession(s, cookies, tokens.id_token!);
     const r = await refresh(s.issuer, tokens.refresh_token!, s.appOrigin);
     assert.equal(r.status, 400);
-    assert.equal((await r.json() as { error: string }).error, 'invalid_grant');
+    assert.equal(((await r.json()) as { error: string }).error, 'invalid_grant');
   });
 });

@@ -4,26 +4,22 @@ import { after, before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { refresh, signIn, type TokenSet } from '../flow.ts';
 import { API_CLIENT } from './server.ts';
-import {
-  ACCESS_TOKEN_TTL,
-  alice,
-  startStack,
-  stopStack,
-  basic,
-  introspect,
-  type Stack,
-} from './test-helpers.ts';
+import { ACCESS_TOKEN_TTL, alice, startStack, stopStack, basic, introspect, type Stack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('C5: JWT access tokens for the API (resource indicators)', () => {
   let tokens: TokenSet;
   let jwks: JSONWebKeySet;
   before(async () => {
     ({ tokens } = await signIn({ issuer: s.issuer, appOrigin: s.appOrigin, username: alice.username, password: alice.password }));
-    jwks = await (await fetch(`${s.issuer}/jwks`)).json() as JSONWebKeySet;
+    jwks = (await (await fetch(`${s.issuer}/jwks`)).json()) as JSONWebKeySet;
   });
 
   test('C5: header is typ at+jwt, ES256, with a kid from the JWKS', () => {
@@ -31,12 +27,18 @@ describe('C5: JWT access tokens for the API (resource indicators)', () => {
     assert.equal(h.typ, 'at+jwt');
     assert.equal(h.alg, 'ES256');
     assert.ok(jwks.keys.some((k) => k.kid === h.kid));
-    assert.ok(jwks.keys.every((k) => k.d === undefined), 'JWKS has no private parts');
+    assert.ok(
+      jwks.keys.every((k) => k.d === undefined),
+      'JWKS has no private parts',
+    );
   });
 
   test('C5: claims: iss, aud = the API, sub, client_id, scope, short configured lifetime', async () => {
     const { payload } = await jwtVerify(tokens.access_token, createLocalJWKSet(jwks), {
-      issuer: s.issuer, audience: s.apiOrigin, typ: 'at+jwt', algorithms: ['ES256'],
+      issuer: s.issuer,
+      audience: s.apiOrigin,
+      typ: 'at+jwt',
+      algorithms: ['ES256'],
     });
     assert.equal(payload.aud, s.apiOrigin);
     assert.equal(payload.sub, alice.sub);
@@ -49,9 +51,11 @@ describe('C5: JWT access tokens for the API (resource indicators)', () => {
 
   test('C5: a refreshed access token is the same kind of JWT for the API', async () => {
     const r = await refresh(s.issuer, tokens.refresh_token!, s.appOrigin);
-    const t = await r.json() as TokenSet;
+    const t = (await r.json()) as TokenSet;
     const { payload, protectedHeader } = await jwtVerify(t.access_token, createLocalJWKSet(jwks), {
-      issuer: s.issuer, audience: s.apiOrigin, typ: 'at+jwt',
+      issuer: s.issuer,
+      audience: s.apiOrigin,
+      typ: 'at+jwt',
     });
     assert.equal(protectedHeader.alg, 'ES256');
     assert.match(String(payload['scope']), /todos:read/);
@@ -59,7 +63,8 @@ describe('C5: JWT access tokens for the API (resource indicators)', () => {
 
   test('C5: the ID token is for the SPA, signed with an asymmetric key', async () => {
     const { payload, protectedHeader } = await jwtVerify(tokens.id_token!, createLocalJWKSet(jwks), {
-      issuer: s.issuer, audience: 'todo-spa',
+      issuer: s.issuer,
+      audience: 'todo-spa',
     });
     assert.equal(protectedHeader.alg, 'ES256');
     assert.equal(payload.sub, alice.sub);
@@ -72,7 +77,7 @@ describe('C5: JWT access tokens for the API (resource indicators)', () => {
       assert.equal(t.access_token.split('.').length, 1, 'not a JWT');
       const res = await introspect(o, t.access_token, { Authorization: basic(API_CLIENT.clientId, API_CLIENT.clientSecret) });
       assert.equal(res.status, 200);
-      const body = await res.json() as Record<string, unknown>;
+      const body = (await res.json()) as Record<string, unknown>;
       assert.equal(body['active'], true);
       assert.equal(body['aud'], o.apiOrigin);
       assert.equal(body['sub'], alice.sub);

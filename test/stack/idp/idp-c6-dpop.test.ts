@@ -8,13 +8,26 @@ import { before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import { startApi, type RunningApi } from '../api/server.ts';
 import { dpopKey, dpopProof, type DpopKey } from '../dpop-test-keys.ts';
-import { authorizeRequest, codeFromCallback, CookieJar, redirectUriFor, refresh, startAuthorization, submitLogin, tokenRequest, type TokenSet } from '../flow.ts';
+import {
+  authorizeRequest,
+  codeFromCallback,
+  CookieJar,
+  redirectUriFor,
+  refresh,
+  startAuthorization,
+  submitLogin,
+  tokenRequest,
+  type TokenSet,
+} from '../flow.ts';
 import { freePort } from '../free-port.ts';
 import { useTeardown } from '../teardown.ts';
 import { alice } from './test-helpers.ts';
 import { IdpError, idpOptionsFromEnv, startIdp, type RunningIdp } from './server.ts';
 
-interface Side { idp: RunningIdp; api: RunningApi }
+interface Side {
+  idp: RunningIdp;
+  api: RunningApi;
+}
 let keysDir: string;
 let appOrigin: string;
 let jwt: Side;
@@ -129,7 +142,10 @@ describe('C6: DPoP at the IdP', () => {
   test('IDP_DPOP=1 sets the option; anything but 1/0/true/false is IDP_BAD_ENV', () => {
     assert.equal(idpOptionsFromEnv({ IDP_DPOP: '1' }).dpop, true);
     assert.equal(idpOptionsFromEnv({}).dpop, undefined);
-    assert.throws(() => idpOptionsFromEnv({ IDP_DPOP: 'on' }), (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV');
+    assert.throws(
+      () => idpOptionsFromEnv({ IDP_DPOP: 'on' }),
+      (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV',
+    );
   });
 });
 
@@ -143,7 +159,12 @@ describe('B7 with the real IdP: bound tokens at the Todo API', () => {
         fetch(`${s.api.origin}/todos`, {
           headers: {
             Authorization: `${scheme} ${access_token}`,
-            DPoP: await dpopProof(key, { htm: 'GET', htu: `${s.api.origin}/todos`, accessToken: access_token, ...(nonce !== undefined ? { nonce } : {}) }),
+            DPoP: await dpopProof(key, {
+              htm: 'GET',
+              htu: `${s.api.origin}/todos`,
+              accessToken: access_token,
+              ...(nonce !== undefined ? { nonce } : {}),
+            }),
           },
         });
       const first = await get();

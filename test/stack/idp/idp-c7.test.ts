@@ -5,14 +5,19 @@ import { authorizeRequest, refresh, signIn } from '../flow.ts';
 import { alice, type Stack, startStack, stopStack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('C7: CORS only for the app origin, only where the SPA needs it', () => {
-  const preflight = (path: string, origin: string, method = 'POST') => fetch(`${s.issuer}${path}`, {
-    method: 'OPTIONS',
-    headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'content-type' },
-  });
+  const preflight = (path: string, origin: string, method = 'POST') =>
+    fetch(`${s.issuer}${path}`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'content-type' },
+    });
 
   test('C7: a preflight to /auth gets no CORS headers', async () => {
     for (const origin of [s.appOrigin, 'http://localhost:1']) {
@@ -39,7 +44,7 @@ describe('C7: CORS only for the app origin, only where the SPA needs it', () => 
     const { tokens } = await signIn({ issuer: s.issuer, appOrigin: s.appOrigin, username: alice.username, password: alice.password });
     const res = await refresh(s.issuer, tokens.refresh_token!, evil);
     assert.equal(res.headers.get('Access-Control-Allow-Origin'), null);
-    const body = await res.json() as Record<string, unknown>;
+    const body = (await res.json()) as Record<string, unknown>;
     assert.equal(body['access_token'], undefined);
   });
 

@@ -6,8 +6,12 @@ import { API_CLIENT } from './server.ts';
 import { alice, basic, introspect, type Stack, startStack, stopStack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('C8: revocation, and introspection only for the API client', () => {
   test('C8: the SPA revokes its refresh token, which then no longer works', async () => {
@@ -27,7 +31,7 @@ describe('C8: revocation, and introspection only for the API client', () => {
     const { tokens } = await signIn({ issuer: s.issuer, appOrigin: s.appOrigin, username: alice.username, password: alice.password });
     const none = await introspect(s, tokens.refresh_token!, {});
     assert.ok([400, 401].includes(none.status));
-    assert.equal((await none.json() as { error: string }).error, 'invalid_client');
+    assert.equal(((await none.json()) as { error: string }).error, 'invalid_client');
     const spa = await introspect(s, tokens.refresh_token!, {}, { client_id: 'todo-spa' });
     assert.ok([400, 401].includes(spa.status));
     const wrongSecret = await introspect(s, tokens.refresh_token!, { Authorization: basic(API_CLIENT.clientId, 'nope') });
@@ -40,7 +44,7 @@ describe('C8: revocation, and introspection only for the API client', () => {
     const { tokens } = await signIn({ issuer: s.issuer, appOrigin: s.appOrigin, username: alice.username, password: alice.password });
     const res = await introspect(s, tokens.refresh_token!, { Authorization: basic(API_CLIENT.clientId, API_CLIENT.clientSecret) });
     assert.equal(res.status, 200);
-    const body = await res.json() as Record<string, unknown>;
+    const body = (await res.json()) as Record<string, unknown>;
     assert.equal(body['active'], true);
     assert.equal(body['client_id'], 'todo-spa');
     const junk = await introspect(s, 'not-a-token', { Authorization: basic(API_CLIENT.clientId, API_CLIENT.clientSecret) });

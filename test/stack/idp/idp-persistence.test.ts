@@ -75,7 +75,10 @@ describe('issue 9 item 8: sessions and grants survive an IdP restart', () => {
     await idp.close();
     const file = base.dataFile!;
     assert.equal((await stat(file)).mode & 0o777, 0o600);
-    assert.deepEqual((await readdir(join(dir, 'data'))).filter((n) => n.endsWith('.tmp')), []);
+    assert.deepEqual(
+      (await readdir(join(dir, 'data'))).filter((n) => n.endsWith('.tmp')),
+      [],
+    );
     const saved = JSON.parse(await readFile(file, 'utf8')) as { version: number; records: Array<{ key: string; expiresAt: number | null }> };
     assert.equal(saved.version, 1);
     const models = new Set(saved.records.map((r) => r.key.split(':')[0]));

@@ -81,6 +81,9 @@ describe('issue 9 item 7: the switch is off by default', () => {
     assert.equal(idpOptionsFromEnv({ IDP_REQUIRE_ID_TOKEN_HINT: '1' }).requireIdTokenHintWithPromptNone, true);
     assert.equal(idpOptionsFromEnv({ IDP_REQUIRE_ID_TOKEN_HINT: 'false' }).requireIdTokenHintWithPromptNone, false);
     assert.equal(idpOptionsFromEnv({}).requireIdTokenHintWithPromptNone, undefined);
-    assert.throws(() => idpOptionsFromEnv({ IDP_REQUIRE_ID_TOKEN_HINT: 'yes' }), (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV');
+    assert.throws(
+      () => idpOptionsFromEnv({ IDP_REQUIRE_ID_TOKEN_HINT: 'yes' }),
+      (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV',
+    );
   });
 });

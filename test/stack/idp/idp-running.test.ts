@@ -9,18 +9,22 @@ import { idpOptionsFromEnv, IdpError, startIdp } from './server.ts';
 import { startStack, stopStack, type Stack } from './test-helpers.ts';
 
 let s: Stack;
-before(async () => { s = await startStack(); });
-after(async () => { await stopStack(s); });
+before(async () => {
+  s = await startStack();
+});
+after(async () => {
+  await stopStack(s);
+});
 
 describe('running the IdP', () => {
   test('signing keys are generated once and reused on restart', async () => {
     const keysDir = await mkdtemp(join(tmpdir(), 'idp-keys-'));
     const first = await startStack({ keysDir });
-    const kids1 = (await (await fetch(`${first.issuer}/jwks`)).json() as JSONWebKeySet).keys.map((k) => k.kid);
+    const kids1 = ((await (await fetch(`${first.issuer}/jwks`)).json()) as JSONWebKeySet).keys.map((k) => k.kid);
     await first.idp.close();
     const second = await startStack({ keysDir });
     try {
-      const kids2 = (await (await fetch(`${second.issuer}/jwks`)).json() as JSONWebKeySet).keys.map((k) => k.kid);
+      const kids2 = ((await (await fetch(`${second.issuer}/jwks`)).json()) as JSONWebKeySet).keys.map((k) => k.kid);
       assert.deepEqual(kids2, kids1);
     } finally {
       await stopStack(second);
@@ -36,11 +40,19 @@ describe('running the IdP', () => {
 
   test('lifetimes and format come from the environment', () => {
     assert.deepEqual(idpOptionsFromEnv({}), {});
-    assert.deepEqual(
-      idpOptionsFromEnv({ ACCESS_TOKEN_TTL: '30', REFRESH_TOKEN_TTL: '60', SESSION_TTL: '90', ACCESS_TOKEN_FORMAT: 'opaque' }),
-      { accessTokenTtl: 30, refreshTokenTtl: 60, sessionTtl: 90, accessTokenFormat: 'opaque' },
+    assert.deepEqual(idpOptionsFromEnv({ ACCESS_TOKEN_TTL: '30', REFRESH_TOKEN_TTL: '60', SESSION_TTL: '90', ACCESS_TOKEN_FORMAT: 'opaque' }), {
+      accessTokenTtl: 30,
+      refreshTokenTtl: 60,
+      sessionTtl: 90,
+      accessTokenFormat: 'opaque',
+    });
+    assert.throws(
+      () => idpOptionsFromEnv({ ACCESS_TOKEN_TTL: 'soon' }),
+      (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV',
     );
-    assert.throws(() => idpOptionsFromEnv({ ACCESS_TOKEN_TTL: 'soon' }), (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV');
-    assert.throws(() => idpOptionsFromEnv({ ACCESS_TOKEN_FORMAT: 'paseto' }), (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV');
+    assert.throws(
+      () => idpOptionsFromEnv({ ACCESS_TOKEN_FORMAT: 'paseto' }),
+      (e: unknown) => e instanceof IdpError && e.code === 'IDP_BAD_ENV',
+    );
   });
 });

@@ -109,10 +109,15 @@ export async function handleInteraction(provider: Provider, ctx: ProviderContext
   if (ctx.method === 'GET' && action === 'abort') {
     const details = await provider.interactionDetails(req, res);
     if (details.uid !== uid) return false;
-    await finish(provider, ctx, {
-      error: 'access_denied',
-      error_description: 'The user cancelled the sign-in.',
-    }, false);
+    await finish(
+      provider,
+      ctx,
+      {
+        error: 'access_denied',
+        error_description: 'The user cancelled the sign-in.',
+      },
+      false,
+    );
     return true;
   }
   return false;

@@ -33,8 +33,7 @@ async function writeJson(path: string, value: unknown): Promise<void> {
 }
 
 function isJwks(v: unknown): v is { keys: JWK[] } {
-  return typeof v === 'object' && v !== null && Array.isArray((v as { keys?: unknown }).keys)
-    && (v as { keys: unknown[] }).keys.length > 0;
+  return typeof v === 'object' && v !== null && Array.isArray((v as { keys?: unknown }).keys) && (v as { keys: unknown[] }).keys.length > 0;
 }
 
 function isStringArray(v: unknown): v is string[] {

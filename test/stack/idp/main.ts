@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   console.log(`IdP listening at ${idp.issuer} (app ${o.appOrigin}, API ${o.apiOrigin})`);
   console.log(`Demo logins: ${DEMO_USERS.map((u) => `${u.username} / ${u.password}`).join(', ')}`);
   const stop = () => {
-    idp.close().then(() => process.exit(0), () => process.exit(1));
+    idp.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

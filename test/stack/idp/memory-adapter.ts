@@ -32,13 +32,7 @@ export interface AdapterStoreOptions {
 }
 
 /** Models whose records hang off a grant and go when the grant is revoked. */
-const GRANTABLE = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'BackchannelAuthenticationRequest',
-]);
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
 
 export function createMemoryAdapterFactory(opts: AdapterStoreOptions = {}): (model: string) => Adapter {
   const now = opts.now ?? Date.now;

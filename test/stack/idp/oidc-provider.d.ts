@@ -89,12 +89,7 @@ declare module 'oidc-provider' {
 
   export namespace interactionPolicy {
     class Check {
-      constructor(
-        reason: string,
-        description: string,
-        error: string,
-        check: (ctx: ProviderContext) => boolean | Promise<boolean>,
-      );
+      constructor(reason: string, description: string, error: string, check: (ctx: ProviderContext) => boolean | Promise<boolean>);
       readonly reason: string;
       readonly description: string;
       readonly error: string;

@@ -74,9 +74,7 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
  * Reads ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, SESSION_TTL (seconds), ACCESS_TOKEN_FORMAT,
  * IDP_DATA_FILE, KEYS_DIR, IDP_REQUIRE_ID_TOKEN_HINT and IDP_DPOP.
  */
-export function idpOptionsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-): Omit<IdpOptions, 'port' | 'appOrigin' | 'apiOrigin'> {
+export function idpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<IdpOptions, 'port' | 'appOrigin' | 'apiOrigin'> {
   const format = env['ACCESS_TOKEN_FORMAT'];
   if (format !== undefined && format !== '' && format !== 'jwt' && format !== 'opaque') {
     throw new IdpError('IDP_BAD_ENV', `ACCESS_TOKEN_FORMAT must be "jwt" or "opaque", got "${format}"`);

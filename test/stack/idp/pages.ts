@@ -6,12 +6,7 @@
 export const ASSET_PREFIX = '/idp-assets/';
 
 export function escapeHtml(value: unknown): string {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return String(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /** Headers for every HTML page of the IdP. `formTargets` are origins a form post may redirect to. */
@@ -70,7 +65,9 @@ export function loginPage(p: LoginPageInput): string {
   // After a failed attempt the username is kept and the password is what to type again.
   const userFocus = failed ? '' : ' autofocus';
   const passwordAttrs = failed ? ' autofocus aria-describedby="login-error"' : '';
-  return layout('Sign in', `<h1>Sign in</h1>
+  return layout(
+    'Sign in',
+    `<h1>Sign in</h1>
 <p class="muted">to continue to ${escapeHtml(p.clientName)}</p>
 ${error}
 <form method="post" action="${escapeHtml(p.action)}" autocomplete="on">
@@ -81,7 +78,8 @@ ${error}
 <button type="submit">Sign in</button>
 </form>
 <p><a class="cancel" href="${escapeHtml(p.cancelHref)}">Cancel</a></p>
-<p class="muted small">Demo accounts: alice / alice-password, bob / bob-password</p>`);
+<p class="muted small">Demo accounts: alice / alice-password, bob / bob-password</p>`,
+  );
 }
 
 /**
@@ -104,9 +102,12 @@ export function logoutSuccessPage(): string {
 /** Only the protocol's error code and description: never a stack trace. */
 export function errorPage(error: string, description: string | undefined): string {
   const desc = description === undefined ? '' : `<p>${escapeHtml(description)}</p>`;
-  return layout('Error', `<h1>Something went wrong</h1>
+  return layout(
+    'Error',
+    `<h1>Something went wrong</h1>
 <p class="error"><code>${escapeHtml(error)}</code></p>
-${desc}`);
+${desc}`,
+  );
 }
 
 /**

@@ -152,8 +152,7 @@ function listen(server: Server, port: number): Promise<void> {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (err.code === 'EADDRINUSE') {
-        reject(new IdpError('IDP_PORT_IN_USE',
-          `IdP: port ${port} on localhost is already in use; set IDP_PORT to another port`, { cause: err }));
+        reject(new IdpError('IDP_PORT_IN_USE', `IdP: port ${port} on localhost is already in use; set IDP_PORT to another port`, { cause: err }));
       } else {
         reject(err);
       }
@@ -172,19 +171,22 @@ export async function startIdp(opts: IdpOptions): Promise<RunningIdp> {
   const issuer = `http://localhost:${opts.port}`;
   const keys = await loadOrCreateKeys(opts.keysDir ?? DEFAULT_KEYS_DIR);
   const store = await openAdapter(opts.dataFile);
-  const provider = new Provider(issuer, providerConfiguration({
-    appOrigin: opts.appOrigin,
-    apiOrigin: opts.apiOrigin,
-    accessTokenTtl: opts.accessTokenTtl ?? DEFAULTS.accessTokenTtl,
-    refreshTokenTtl: opts.refreshTokenTtl ?? DEFAULTS.refreshTokenTtl,
-    sessionTtl: opts.sessionTtl ?? DEFAULTS.sessionTtl,
-    accessTokenFormat: opts.accessTokenFormat ?? 'jwt',
-    jwks: keys.jwks,
-    cookieKeys: keys.cookieKeys,
-    adapter: store.factory,
-    requireIdTokenHintWithPromptNone: opts.requireIdTokenHintWithPromptNone ?? false,
-    dpop: opts.dpop ?? false,
-  }));
+  const provider = new Provider(
+    issuer,
+    providerConfiguration({
+      appOrigin: opts.appOrigin,
+      apiOrigin: opts.apiOrigin,
+      accessTokenTtl: opts.accessTokenTtl ?? DEFAULTS.accessTokenTtl,
+      refreshTokenTtl: opts.refreshTokenTtl ?? DEFAULTS.refreshTokenTtl,
+      sessionTtl: opts.sessionTtl ?? DEFAULTS.sessionTtl,
+      accessTokenFormat: opts.accessTokenFormat ?? 'jwt',
+      jwks: keys.jwks,
+      cookieKeys: keys.cookieKeys,
+      adapter: store.factory,
+      requireIdTokenHintWithPromptNone: opts.requireIdTokenHintWithPromptNone ?? false,
+      dpop: opts.dpop ?? false,
+    }),
+  );
   // Errors are answered to the client; koa's default would print each 4xx/5xx with its stack.
   provider.silent = true;
   provider.use(frontMiddleware(provider, opts.appOrigin));

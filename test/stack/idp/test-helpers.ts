@@ -10,15 +10,25 @@ import { DEMO_USERS, startIdp, type RunningIdp } from './server.ts';
 export const ACCESS_TOKEN_TTL = 120;
 export const alice = DEMO_USERS[0]!;
 
-export interface Stack { idp: RunningIdp; issuer: string; appOrigin: string; apiOrigin: string; keysDir: string }
+export interface Stack {
+  idp: RunningIdp;
+  issuer: string;
+  appOrigin: string;
+  apiOrigin: string;
+  keysDir: string;
+}
 
 export async function startStack(extra: { accessTokenFormat?: 'jwt' | 'opaque'; keysDir?: string } = {}): Promise<Stack> {
-  const keysDir = extra.keysDir ?? await mkdtemp(join(tmpdir(), 'idp-keys-'));
+  const keysDir = extra.keysDir ?? (await mkdtemp(join(tmpdir(), 'idp-keys-')));
   const [idpPort, appPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const appOrigin = `http://localhost:${appPort}`;
   const apiOrigin = `http://localhost:${apiPort}`;
   const idp = await startIdp({
-    port: idpPort, appOrigin, apiOrigin, keysDir, accessTokenTtl: ACCESS_TOKEN_TTL,
+    port: idpPort,
+    appOrigin,
+    apiOrigin,
+    keysDir,
+    accessTokenTtl: ACCESS_TOKEN_TTL,
     ...(extra.accessTokenFormat ? { accessTokenFormat: extra.accessTokenFormat } : {}),
   });
   return { idp, issuer: idp.issuer, appOrigin, apiOrigin, keysDir };
