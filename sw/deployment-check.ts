@@ -41,13 +41,23 @@ export function deploymentProblems(headers: Headers): DeploymentProblem[] {
   return problems;
 }
 
-/** Checks `/` once per SW instance; a failed request is retried next time (and blocks nothing). */
+/** An answer that says nothing about the deployment (a host or proxy error page during an outage). */
+class NotTheApp extends Error {
+  override readonly name = 'NotTheApp';
+}
+
+/**
+ * Checks `/` once per SW instance. Only the app's own answer (2xx) is judged: a failed request,
+ * or an error page from whatever stands in front of the app while it is down, blocks nothing and
+ * is asked again next time.
+ */
 export function deploymentCheck(origin: string, fetchFn: typeof fetch): () => Promise<DeploymentProblem[]> {
   let memo: Promise<DeploymentProblem[]> | undefined;
   return () => {
-    memo ??= fetchFn(new URL('/', origin).href, { cache: 'no-store', credentials: 'same-origin', redirect: 'follow' }).then((res) =>
-      deploymentProblems(res.headers),
-    );
+    memo ??= fetchFn(new URL('/', origin).href, { cache: 'no-store', credentials: 'same-origin', redirect: 'follow' }).then((res) => {
+      if (!res.ok) throw new NotTheApp(`/ answered ${res.status}`);
+      return deploymentProblems(res.headers);
+    });
     memo.catch(() => {
       memo = undefined;
     });

@@ -192,3 +192,16 @@ test('finding 8: served without its headers, the app refuses to start a sign-in 
   assert.equal(new URL(res.headers.get('Location')!).searchParams.get('auth_error'), 'insecure_deployment');
   assert.equal(net.calls.filter((c) => c.url.startsWith(ISSUER)).length, 0, 'nothing sent to the IdP');
 });
+
+test('finding 8: an error page in front of the app (a 502 while it restarts) is not taken for the deployment, nor remembered', async () => {
+  let down = true;
+  const net = fakeFetch({
+    [`${APP}/`]: () => (down ? new Response('Bad Gateway', { status: 502 }) : new Response('<!doctype html>', { headers: APP_DOCUMENT_HEADERS })),
+  });
+  const t = makeCtx(net.fetch, keys);
+  const during = await handleLogin(navigation(`${APP}/login?returnTo=/`), t.ctx);
+  assert.notEqual(new URL(during.headers.get('Location')!).searchParams.get('auth_error'), 'insecure_deployment');
+  down = false;
+  const after = await handleLogin(navigation(`${APP}/login?returnTo=/`), t.ctx);
+  assert.equal(new URL(after.headers.get('Location')!).origin, ISSUER, 'signs in once the app answers');
+});

@@ -152,16 +152,25 @@ export async function stopServiceWorkers(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const running = new Map<string, string>();
+    // Versions seen stopped after the stop command: an open page may start the SW again at once
+    // (a heartbeat, an API call), so "stopped now" could be missed; "was stopped" is what counts.
+    let stopping = false;
+    const stopped = new Set<string>();
     cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-      for (const v of e.versions) running.set(v.versionId, v.runningStatus);
+      for (const v of e.versions) {
+        running.set(v.versionId, v.runningStatus);
+        if (stopping && v.runningStatus === 'stopped') stopped.add(v.versionId);
+      }
     });
     await cdp.send('ServiceWorker.enable');
     // enable reports the current versions asynchronously: stop only once they are known.
     const seen = Date.now() + 5_000;
     while (running.size === 0 && Date.now() < seen) await new Promise((r) => setTimeout(r, 20));
+    stopping = true;
+    for (const [id, s] of running) if (s === 'stopped') stopped.add(id);
     await cdp.send('ServiceWorker.stopAllWorkers');
     const deadline = Date.now() + LONG;
-    while ([...running.values()].some((s) => s !== 'stopped')) {
+    while ([...running.keys()].some((id) => !stopped.has(id))) {
       if (Date.now() > deadline) throw new Error(`SW did not stop: ${JSON.stringify([...running])}`);
       await new Promise((r) => setTimeout(r, 50));
     }
