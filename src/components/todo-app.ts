@@ -1,12 +1,13 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import type { UserProfile } from '../../sw/protocol.ts';
 import { saveDraft } from '../app/draft.ts';
-import { deriveScreen, type MainView, type Texts } from '../app/screen.ts';
+import { deriveScreen, type Texts } from '../app/screen.ts';
 import type { TodoApi } from '../app/todo-api.ts';
 import type { TodosController } from '../app/todos-controller.ts';
 import { IDLE, type TodosSnapshot } from '../app/todos-state.ts';
 import type { VaultPort, VaultStatus } from '../app/vault-port.ts';
 import { LightElement } from './light-element.ts';
+import { renderMain } from './main-view.ts';
 import type { BannerActionDetail } from './status-banner.ts';
 import type { TodoBoard } from './todo-board.ts';
 import './session-bar.ts';
@@ -211,57 +212,9 @@ export class TodoApp extends LightElement {
       </header>
       <main class="app-main">
         <status-banner .banners=${screen.banners} @banner-action=${this.#onBannerAction} @focus-lost=${this.#focusSafe}></status-banner>
-        ${this.#main(screen.main)}
+        ${renderMain(screen.main, { controller: this.#controller, texts: this._texts, signInHref: this.vault?.signInHref() ?? '/login' })}
       </main>
       ${signedIn ? html`<footer class="app-footer"><session-panel .status=${this._status}></session-panel></footer>` : nothing}`;
-  }
-
-  #main(m: MainView) {
-    switch (m.kind) {
-      case 'starting':
-        return html`<p class="card muted" aria-busy="true">Starting…</p>`;
-      case 'unavailable':
-        return html`<section class="card">
-          <h2>Signing in is not possible in this browser</h2>
-          <p>${m.text}</p>
-        </section>`;
-      case 'signed-out':
-        return m.expired
-          ? html`<section class="card">
-              <h2>Your session has expired</h2>
-              <p>Your todos are safe. Sign in again to continue right where you were.</p>
-            </section>`
-          : html`<section class="card">
-              <h2>Your todos, in one calm place</h2>
-              <p>Sign in to see, add and tick off your todos. They are kept for you on any device you sign in from.</p>
-            </section>`;
-      case 'continue':
-        return html`<section class="card">
-          <h2>Welcome back</h2>
-          <p>${this._texts?.CONTINUE_TEXT}</p>
-          <p><a class="button primary" href=${this.vault?.signInHref() ?? '/login'}>${m.name ? `Continue as ${m.name}` : 'Continue'}</a></p>
-        </section>`;
-      case 'signing-out':
-        return html`<p class="card muted" aria-busy="true">Signing you out…</p>`;
-      case 'recovering':
-        return this.#skeleton('Restoring your session…');
-      case 'loading':
-        return this.#skeleton('Loading your todos…');
-      case 'load-failed':
-        return html`<section class="card">
-          <p class="muted">Your todos could not be loaded.${m.retrying ? ' The app tries again by itself.' : ''}</p>
-          ${m.queued && this._texts ? html`<p>${this._texts.queuedOnFailText(m.queued)}</p>` : nothing}
-        </section>`;
-      case 'list':
-        return html`<todo-board .controller=${this.#controller} .view=${m}></todo-board>`;
-    }
-  }
-
-  #skeleton(label: string) {
-    return html`<section class="card" aria-busy="true">
-      <p class="muted">${label}</p>
-      <div class="skeleton" aria-hidden="true"><span></span><span></span><span></span></div>
-    </section>`;
   }
 
   get #board(): TodoBoard | null {
@@ -277,6 +230,8 @@ export class TodoApp extends LightElement {
     try {
       await this.vault.signOut(); // navigates away on success
     } catch {
+      // Not silent: the banner says sign-out failed and the SW's debug log has why. (No log call
+      // here: this file ships before first render, and the 14 KB budget has no bytes left.)
       this._signingOut = false;
       this._signOutFailed = true;
     }
