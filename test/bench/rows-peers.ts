@@ -1,18 +1,21 @@
-/** Rows for the floor and the peers (2a-2c, 6), the loads users feel (7) and the API under load (8). */
+/** Rows for the floor and the peers (2a-2c), DPoP (2d), peer sizes (6), the loads users feel (7) and the API under load (8). */
 import type { ApiLoadReport } from './api-load.ts';
 import type { LoadReport, LoadsReport } from './loads.ts';
 import type { Outcome } from './outcome.ts';
 import type { ClientSize, PeerSizeReport } from './peer-sizes.ts';
 import { errorRow, kb, ms, NONE, TARGETS, x, type TargetRow } from './report.ts';
 import { vs, why } from './rows.ts';
+import { SEED_TODOS } from './stack.ts';
 import type { Summary } from './stats.ts';
 import { compare, type Comparison } from './timed-fetch.ts';
 
 /** Medians and p90s of every side of the interleaved API-call run, by side name. */
 export type ApiSides = Readonly<Record<string, Summary>>;
 
-/** Side names in the interleaved API-call run. DPoP (issue 13) adds `ours-dpop` here, row 2d. */
-export const SIDE = { ours: 'ours', none: 'no SW', floor: 'floor', axa: 'AxaFrance SW' } as const;
+/** Side names in the interleaved API-call run. */
+export const SIDE = { ours: 'ours', none: 'no SW', floor: 'floor', axa: 'AxaFrance SW', oursDpop: 'ours-dpop' } as const;
+
+const signed = (d: number) => `${d >= 0 ? '+' : ''}${ms(d)}`;
 
 function comparisonRow(id: string, metric: string, c: Comparison, goal: string, limit: number | null): TargetRow {
   return {
@@ -20,7 +23,7 @@ function comparisonRow(id: string, metric: string, c: Comparison, goal: string, 
     metric,
     median: vs(c.subject.median, c.baseline.median),
     p90: vs(c.subject.p90, c.baseline.p90),
-    ratio: `${x(c.ratioMedian)} (${c.deltaMedianMs >= 0 ? '+' : ''}${ms(c.deltaMedianMs)})`,
+    ratio: `${x(c.ratioMedian)} (${signed(c.deltaMedianMs)})`,
     goal,
     pass: limit === null ? null : c.ratioMedian <= limit,
   };
@@ -47,6 +50,37 @@ export function apiPeerRows(o: Outcome<ApiSides>, axa: Outcome<unknown>): Target
     const c = sidesComparison(o, a, b);
     return c.ok ? comparisonRow(id, metric, c.value, goal, limit) : errorRow(id, metric, goal, why(c));
   });
+}
+
+/**
+ * Row 2d (issue 13): what a proof per call adds. Both ratios sit in the ratio column, not in the
+ * note, because the Markdown table (which the README shows) carries no notes: beside our bearer
+ * call it is the cost of DPoP itself, beside the floor it is our whole per-call cost with DPoP.
+ * `dpop` is the profile's set-up, which may fail alone.
+ */
+export function dpopRow(o: Outcome<ApiSides>, dpop: Outcome<unknown>): TargetRow {
+  const id = '2d';
+  const metric = 'API call: ours with DPoP vs ours (bearer)';
+  if (!dpop.ok) return errorRow(id, metric, NONE, `the DPoP profile could not be set up: ${why(dpop)}`);
+  const bearer = sidesComparison(o, SIDE.oursDpop, SIDE.ours);
+  const floor = sidesComparison(o, SIDE.oursDpop, SIDE.floor);
+  if (!bearer.ok) return errorRow(id, metric, NONE, why(bearer));
+  if (!floor.ok) return errorRow(id, metric, NONE, why(floor));
+  const b = bearer.value;
+  const f = floor.value;
+  return {
+    id,
+    metric,
+    median: vs(b.subject.median, b.baseline.median),
+    p90: vs(b.subject.p90, b.baseline.p90),
+    ratio: `${x(b.ratioMedian)} bearer (${signed(b.deltaMedianMs)}), ${x(f.ratioMedian)} floor (${signed(f.deltaMedianMs)})`,
+    goal: NONE,
+    pass: null,
+    note:
+      `same GET /todos (${SEED_TODOS.length} todos) in the same interleaved rounds as 2-2c, against a second IdP + API + app with DPoP on (every token bound, ` +
+      'so every 200 carried a proof the API checked); the added cost is the SW signing a fresh proof (ES256, SHA-256 ath) plus the ' +
+      `API checking it (ES256 verify, nonce, jti replay cache); p90 vs the floor: ${vs(f.subject.p90, f.baseline.p90)}`,
+  };
 }
 
 const sizeText = (s: ClientSize) =>

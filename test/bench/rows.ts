@@ -63,7 +63,7 @@ export function apiRow(o: Outcome<Comparison>, isolated: boolean): TargetRow {
     ratio: `${x(c.ratioMedian)} (${c.deltaMedianMs >= 0 ? '+' : ''}${ms(c.deltaMedianMs)})`,
     goal,
     pass: c.deltaMedianMs <= TARGETS.apiOverheadMs,
-    note: `GET /todos (${SEED_COUNT} todos), the same calls in the same interleaved rounds as 2a-2c; ${timers(isolated)}`,
+    note: `GET /todos (${SEED_COUNT} todos), the same calls in the same interleaved rounds as 2a-2d; ${timers(isolated)}`,
   };
 }
 

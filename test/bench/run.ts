@@ -18,6 +18,7 @@ import { signIn } from '../stack/flow.ts';
 import { measureApiLoad } from './api-load.ts';
 import { serveAxa, setUpAxa } from './axa.ts';
 import { launchChromium } from './cdp.ts';
+import { setUpDpop, type DpopProfile } from './dpop-profile.ts';
 import { BenchError } from './errors.ts';
 import { measureLoads } from './loads.ts';
 import { machine } from './machine.ts';
@@ -27,7 +28,7 @@ import { assertSwUnattached, disposeContexts, setUpProfiles } from './profiles.t
 import { measureRecovery } from './recovery.ts';
 import { formatMarkdown, formatTable, type TargetRow } from './report.ts';
 import { apiRow, recoveryRow, singleFlightRow, sizeRows, unownedRow } from './rows.ts';
-import { apiLoadRow, apiPeerRows, loadRows, peerSizeRows, SIDE, sidesComparison, type ApiSides } from './rows-peers.ts';
+import { apiLoadRow, apiPeerRows, dpopRow, loadRows, peerSizeRows, SIDE, sidesComparison, type ApiSides } from './rows-peers.ts';
 import { DEMO } from './sign-in.ts';
 import { runSingleFlight } from './single-flight-phase.ts';
 import { measureSizes } from './sizes.ts';
@@ -95,6 +96,10 @@ async function main(): Promise<boolean> {
     // One code flow over HTTP: the token the no-SW page and the floor SW send, and the seed.
     const { tokens } = await signIn({ issuer: o.issuer, appOrigin: o.appOrigin, username: DEMO.username, password: DEMO.password });
     await seedTodos(o.apiOrigin, tokens.access_token);
+    step('starting a second IdP, API and app with DPoP on (row 2d)');
+    // Row 2d alone depends on it: if it cannot start, that row shows why and the rest runs.
+    const dpopStack = await attempt(() => startStack(distDir, SETTINGS.longTtlS, { dpop: true }));
+    if (dpopStack.ok) closers.push(() => dpopStack.value.close());
 
     step(`Todo API under load: validation vs none, ${SETTINGS.api.rounds} x ${SETTINGS.api.sliceMs} ms slices each (browser not started yet)`);
     const apiLoad = await attempt(() => measureApiLoad(o, tokens.access_token, SETTINGS.api));
@@ -111,18 +116,23 @@ async function main(): Promise<boolean> {
       serveAxa(stack.routes, o, peerSizes.axaApp.value);
       return setUpAxa(cdp, o);
     });
+    let dpop: Outcome<DpopProfile> = skipped(setup);
     let api: Outcome<ApiSides> = skipped(setup);
     let unowned: Outcome<Awaited<ReturnType<typeof compareInterleaved>>> = skipped(setup);
     let loads: Outcome<Awaited<ReturnType<typeof measureLoads>>> = skipped(setup);
     let recovery: Outcome<Awaited<ReturnType<typeof measureRecovery>>> = skipped(setup);
     if (setup.ok) {
       const p = setup.value;
+      // Row 2d's profile: a failure here shows in that row alone, and the other sides still run.
+      step('signing in through the app on the DPoP stack (our SW with dpop: true, in a profile of its own)');
+      dpop = dpopStack.ok ? await attempt(() => setUpDpop(cdp, dpopStack.value.origins)) : skipped(dpopStack);
       const opts = { samples: SETTINGS.samples, batch: SETTINGS.batch, warmup: SETTINGS.batch };
       const sides: Side[] = [
         { name: SIDE.ours, page: p.controlled, spec: { url: apiTodos } },
         { name: SIDE.none, page: p.plain, spec: { url: apiTodos, headers: { Authorization: `Bearer ${tokens.access_token}` } } },
         { name: SIDE.floor, page: p.floor, spec: { url: apiTodos } },
         ...(axa.ok ? [{ name: SIDE.axa, page: axa.value.page, spec: { url: apiTodos } }] : []),
+        ...(dpop.ok ? [{ name: SIDE.oursDpop, page: dpop.value.page, spec: { url: dpop.value.apiTodos } }] : []),
       ];
       step(`API-call cost: ${SETTINGS.samples} calls per side (${sides.map((s) => s.name).join(', ')}), batches of ${SETTINGS.batch}, interleaved`);
       api = await attempt(async () => {
@@ -130,6 +140,8 @@ async function main(): Promise<boolean> {
         await assertSwUnattached(cdp);
         return r;
       });
+      // Gone before the next phases, so they run with the same browser as before row 2d existed.
+      if (dpop.ok) await disposeContexts(cdp, [dpop.value.ctx]);
       step(`requests the SW does not own: ${SETTINGS.samples} same-origin static fetches per side`);
       // A same-origin file the SW does not own (the shell's files, app.css among them, it owns).
       const staticSpec = { url: `${o.appOrigin}/config.json`, cache: 'no-store' } as const;
@@ -148,11 +160,12 @@ async function main(): Promise<boolean> {
     );
     const single = await runSingleFlight(cdp, stack, tap, { ttlS: SETTINGS.refreshTtlS, calls: SETTINGS.calls, t0 });
 
-    const isolated = setup.ok && setup.value.isolated && (!axa.ok || axa.value.isolated);
+    const isolated = setup.ok && setup.value.isolated && (!axa.ok || axa.value.isolated) && (!dpop.ok || dpop.value.isolated);
     const rows: TargetRow[] = [
       ...sizeRows(sizes),
       apiRow(sidesComparison(api, SIDE.ours, SIDE.none), isolated),
       ...apiPeerRows(api, axa),
+      dpopRow(api, dpop),
       unownedRow(unowned, isolated),
       singleFlightRow(single.outcome, SETTINGS.calls),
       recoveryRow(recovery),
@@ -173,7 +186,12 @@ async function main(): Promise<boolean> {
       targets: rows,
       sizes,
       peerSizes: { ours: peerSizes.ours, peers: peerSizes.peers },
-      apiCalls: { url: apiTodos, sides: api, axaSetUp: axa.ok ? 'ok' : axa },
+      apiCalls: {
+        url: apiTodos,
+        sides: api,
+        axaSetUp: axa.ok ? 'ok' : axa,
+        dpop: dpop.ok ? { url: dpop.value.apiTodos, setUp: 'ok' } : { setUp: dpop },
+      },
       unownedStatic: { url: '/config.json', cache: 'no-store', outcome: unowned },
       loads,
       apiLoad,

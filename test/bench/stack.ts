@@ -1,7 +1,8 @@
 /**
  * The real stack for one bench run: the app built once into a temporary folder, the IdP and the
  * Todo API on free ports, and the build served by `vite preview` with the app's headers and
- * /config.json (appPlugin), plus the bench's own files at the app origin (bench-routes.ts).
+ * /config.json (appPlugin), plus the bench's own files at the app origin (bench-routes.ts). A run
+ * starts two: the main one (bearer) and one with DPoP on for row 2d.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,17 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(distDir: string, accessTokenTtl: number): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * DPoP end to end (row 2d): the IdP requires proofs from the SPA and binds every token it
+   * issues, and /config.json says `dpop: true`. The API checks proofs on bound tokens either way.
+   * A stack of its own: such an IdP would refuse the proof-less code flow that gives the no-SW
+   * page and the floor their bearer token, and the API trusts one issuer and one app origin.
+   */
+  readonly dpop?: boolean;
+}
+
+export async function startStack(distDir: string, accessTokenTtl: number, opts: StackOptions = {}): Promise<Stack> {
   const origins = originsFor({ idp: await freePort(), api: await freePort(), app: await freePort() });
   const keysDir = mkdtempSync(join(tmpdir(), 'bench-keys-'));
   const startTheIdp = (ttl: number) =>
@@ -50,6 +61,7 @@ export async function startStack(distDir: string, accessTokenTtl: number): Promi
       sessionTtl: 600,
       accessTokenFormat: 'jwt',
       keysDir,
+      ...(opts.dpop ? { dpop: true } : {}),
     });
   const routes = new BenchRoutes();
   let idp: RunningIdp | undefined;
@@ -68,7 +80,7 @@ export async function startStack(distDir: string, accessTokenTtl: number): Promi
       root: ROOT,
       configFile: false,
       logLevel: 'warn',
-      plugins: [appPlugin(origins), routes.plugin()],
+      plugins: [appPlugin(origins, opts.dpop ? { dpop: true } : {}), routes.plugin()],
       build: { outDir: distDir },
       preview: { port: origins.appPort, strictPort: true, host: 'localhost' },
     });

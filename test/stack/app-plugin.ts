@@ -9,12 +9,18 @@ import { pathKind, responseHeaders, type HeaderMap } from '../../sw/security-hea
  * derived from the stack's ports so the SW points at the local IdP and API. In dev, `/sw.js` is
  * the TypeScript entry served as a module.
  */
-export function appHeaders(o: StackOrigins, path: string, dev = false): HeaderMap {
+export function appHeaders(o: StackOrigins, path: string, dev = false, extra: ConfigExtra = {}): HeaderMap {
   // The dev server's HMR socket is the one origin a deployment never has.
-  return responseHeaders(pathKind(path), runtimeConfig(o), dev ? { extraConnect: [`ws://localhost:${o.appPort}`] } : {});
+  return responseHeaders(pathKind(path), runtimeConfig(o, extra), dev ? { extraConnect: [`ws://localhost:${o.appPort}`] } : {});
 }
 
-export function runtimeConfig(o: StackOrigins): VaultConfig {
+/**
+ * Fields laid over the stack's config, e.g. `{ dpop: true }` for a stack whose IdP binds tokens
+ * (the bench's DPoP row): the same file then drives both /config.json and the headers' policy.
+ */
+export type ConfigExtra = Partial<VaultConfig>;
+
+export function runtimeConfig(o: StackOrigins, extra: ConfigExtra = {}): VaultConfig {
   return {
     issuer: o.issuer,
     clientId: 'todo-spa',
@@ -22,15 +28,16 @@ export function runtimeConfig(o: StackOrigins): VaultConfig {
     postLogoutRedirectUri: `${o.appOrigin}/`,
     scope: 'openid profile email offline_access todos:read todos:write',
     apis: [{ origin: o.apiOrigin, pathPrefix: '/' }],
+    ...extra,
   };
 }
 
-export function appPlugin(o: StackOrigins): Plugin {
-  const config = JSON.stringify(runtimeConfig(o), null, 2);
+export function appPlugin(o: StackOrigins, extra: ConfigExtra = {}): Plugin {
+  const config = JSON.stringify(runtimeConfig(o, extra), null, 2);
   const middleware = (dev: boolean): Connect.NextHandleFunction => {
     return (req, res, next) => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      for (const [k, v] of Object.entries(appHeaders(o, path, dev))) res.setHeader(k, v);
+      for (const [k, v] of Object.entries(appHeaders(o, path, dev, extra))) res.setHeader(k, v);
       if (path === '/config.json') {
         res.setHeader('Content-Type', 'application/json');
         res.end(config);

@@ -114,6 +114,25 @@ test('issue 10 item 2: one source of truth: the preview server plugin sends the 
   }
 });
 
+test("issue 13: appPlugin lays extra fields over /config.json (the bench's DPoP stack), and none without them", () => {
+  const o = originsFor({ idp: 4000, api: 4001, app: 5173 });
+  const served = (extra?: { dpop: boolean }): unknown => {
+    let middleware: Connect.NextHandleFunction | undefined;
+    const server = { middlewares: { use: (fn: Connect.NextHandleFunction) => void (middleware = fn) } } as unknown as PreviewServer;
+    (appPlugin(o, extra).configurePreviewServer as (s: PreviewServer) => void)(server);
+    let body = '';
+    const res = { setHeader: () => undefined, end: (b: string) => void (body = b) };
+    const req = new IncomingMessage(new Socket());
+    req.url = '/config.json';
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- as above: connect passes Node's IncomingMessage
+    middleware!(req, res as never, () => undefined);
+    return JSON.parse(body);
+  };
+  assert.deepEqual(served({ dpop: true }), { ...runtimeConfig(o), dpop: true });
+  assert.deepEqual(served(), runtimeConfig(o));
+  assert.equal('dpop' in runtimeConfig(o), false, 'the default stack stays bearer');
+});
+
 test('issue 10 item 2: one source of truth: SW-made pages carry the document policy, framable per page', () => {
   for (const frameAncestors of ["'none'", "'self'"] as const) {
     const res = htmlPage({ title: 't', body: '', config: KEYCLOAK, frameAncestors });
