@@ -53,6 +53,16 @@ export function apiPeerRows(o: Outcome<ApiSides>, axa: Outcome<unknown>): Target
 }
 
 /**
+ * Row 3a: the same unowned fetch from a page whose SW has a fetch handler that does not answer it
+ * (the floor SW): what a SW without static routes makes every request it does not own pay.
+ */
+export function unownedFloorRow(o: Outcome<ApiSides>): TargetRow {
+  const metric = 'unowned static fetch: a plain fetch handler (floor SW) vs not';
+  const c = sidesComparison(o, SIDE.floor, SIDE.none);
+  return c.ok ? comparisonRow('3a', metric, c.value, NONE, null) : errorRow('3a', metric, NONE, why(c));
+}
+
+/**
  * Row 2d (issue 13): what a proof per call adds. Both ratios sit in the ratio column, not in the
  * note, because the Markdown table (which the README shows) carries no notes: beside our bearer
  * call it is the cost of DPoP itself, beside the floor it is our whole per-call cost with DPoP.

@@ -96,18 +96,3 @@ export function compare(subject: Summary, baseline: Summary): Comparison {
     deltaP90Ms: round(subject.p90 - baseline.p90),
   };
 }
-
-export async function compareInterleaved(
-  subject: { page: Page; spec: FetchSpec },
-  baseline: { page: Page; spec: FetchSpec },
-  o: CompareOptions,
-): Promise<Comparison> {
-  const r = await measureInterleaved(
-    [
-      { name: 'subject', ...subject },
-      { name: 'baseline', ...baseline },
-    ],
-    o,
-  );
-  return compare(r['subject']!, r['baseline']!);
-}
