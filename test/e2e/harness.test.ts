@@ -1,16 +1,18 @@
 /**
- * Self-test of the e2e harness: the proxy captures a real code flow's secrets and can hold and
- * alter the token endpoint; the recording server records Authorization; the leak scanner finds a
+ * Self-test of the e2e harness: the proxy captures a real code flow's secrets, can hold and
+ * alter the token endpoint, and delays chosen requests; the recording server records Authorization; the leak scanner finds a
  * seeded secret in each place a page script can read, and stays quiet on a clean page.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { authorizeRequest } from '../stack/flow.ts';
 import { closeAll, fillIdpLogin, launchBrowser, newContext } from './harness/browser.ts';
-import { eventually } from './harness/fixture.ts';
+import { eventually, sleep } from './harness/fixture.ts';
 import { forgeKit } from './harness/id-token-forge.ts';
 import { assertNoSecretsInPage } from './harness/leak-scan.ts';
+import type { ProxiedRequest } from './harness/proxy.ts';
 import { viaProxy } from './harness/proxied-http.ts';
 import { startRecordingServer, type RecordingServer } from './harness/recorder.ts';
 import { startStack, type Stack } from './harness/stack.ts';
@@ -82,6 +84,32 @@ describe('harness', () => {
     release();
     const r = await pending;
     assert.ok(r.status >= 400);
+  });
+
+  test('proxy delays the requests it is told to, and still forwards one whose client went away', async () => {
+    const proxy = stack.proxy!;
+    const url = `${recorder.origin}/delayed`;
+    const reached = () => recorder.requests.filter((r) => r.path === '/delayed').length;
+    proxy.delayRequests((r: ProxiedRequest) => r.url.pathname === '/delayed', 600);
+    try {
+      const t = Date.now();
+      const res = await viaProxy(proxy, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' });
+      assert.equal(res.status, 200);
+      assert.ok(Date.now() - t >= 600, 'held for the delay');
+      // A client that gives up during the delay (a SW stopped mid-request): the server still gets it.
+      const gone = request({ host: 'localhost', port: proxy.port, path: url, method: 'POST', headers: { host: new URL(url).host } });
+      gone.on('error', () => undefined);
+      gone.end('{"n":2}');
+      await sleep(100);
+      gone.destroy();
+      assert.equal(reached(), 1, 'not forwarded before the delay is over');
+      await eventually(() => (reached() === 2 ? true : undefined), 'the abandoned request forwarded');
+    } finally {
+      proxy.delayRequests(null);
+    }
+    const t = Date.now();
+    await viaProxy(proxy, url);
+    assert.ok(Date.now() - t < 600, 'no delay once cleared');
   });
 
   test('recording server records Authorization, and preflights that ask for it', async () => {

@@ -77,6 +77,12 @@ export interface InspectingProxy {
   setTokenNetworkFailure(fail: boolean): void;
   /** Answers token requests `answer` picks (by their form) itself; null from it forwards. */
   setTokenAnswer(answer: ((request: URLSearchParams) => CannedAnswer | null) | null): void;
+  /**
+   * Holds the requests `match` picks for `ms` before forwarding them (token endpoint and JWKS
+   * requests excepted). The body is read first, so a request whose client goes away meanwhile
+   * (a SW stopped mid-request) still reaches the server: its answer is what gets lost. null: none.
+   */
+  delayRequests(match: ((request: ProxiedRequest) => boolean) | null, ms?: number): void;
   /** All token, code and verifier strings seen so far (for leak scans). */
   secrets(): string[];
   close(): Promise<void>;
@@ -141,6 +147,7 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
   let failTokens = false;
   let cannedAnswer: ((request: URLSearchParams) => CannedAnswer | null) | null = null;
   let locationTransform: ((location: URL) => URL | null) | null = null;
+  let delay: { readonly match: (request: ProxiedRequest) => boolean; readonly ms: number } | null = null;
 
   const upstream = (req: IncomingMessage, url: URL, body: Buffer | null): Promise<IncomingMessage> =>
     new Promise((resolve, reject) => {
@@ -169,7 +176,8 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
       res.writeHead(400).end('forward proxy: absolute-form request expected');
       return;
     }
-    requests.push({ method: req.method ?? 'GET', url, headers: req.headers });
+    const seen: ProxiedRequest = { method: req.method ?? 'GET', url, headers: req.headers };
+    requests.push(seen);
 
     if (sameEndpoint(url, disc.token_endpoint) && req.method === 'POST') {
       tokenCount += 1;
@@ -215,7 +223,10 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
       return;
     }
 
-    const up = await upstream(req, url, null);
+    const delayMs = delay?.match(seen) ? delay.ms : 0;
+    const delayedBody = delayMs > 0 ? await readAll(req) : null;
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    const up = await upstream(req, url, delayedBody);
     const location = up.headers.location;
     if (typeof location === 'string') {
       let l: URL | undefined;
@@ -275,6 +286,9 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
     },
     setTokenAnswer: (a) => {
       cannedAnswer = a;
+    },
+    delayRequests: (match, ms = 2_000) => {
+      delay = match ? { match, ms } : null;
     },
     secrets: () => {
       const s = new Set<string>(issuedCodes);
