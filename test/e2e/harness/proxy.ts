@@ -6,20 +6,7 @@
  * `iss`, redirect URI and cookie stays exactly what it would be without it.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-/** Hop-by-hop headers (RFC 9110 §7.6.1) plus the proxy's own: never forwarded. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+import { closeServer, forwardHeaders, listenLocal, proxyTarget, readAll } from './forward-proxy.ts';
 
 export interface ProxiedRequest {
   readonly method: string;
@@ -108,15 +95,6 @@ function sameEndpoint(a: URL, b: string): boolean {
   return a.origin === e.origin && a.pathname === e.pathname;
 }
 
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-}
-
 function parseJson(buf: Buffer): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(buf.toString('utf8'));
@@ -124,15 +102,6 @@ function parseJson(buf: Buffer): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-function forwardHeaders(h: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(h)) {
-    if (v === undefined || HOP_BY_HOP.has(k.toLowerCase())) continue;
-    out[k] = v;
-  }
-  return out;
 }
 
 export async function startInspectingProxy(opts: ProxyOptions): Promise<InspectingProxy> {
@@ -169,13 +138,8 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '');
-    } catch {
-      res.writeHead(400).end('forward proxy: absolute-form request expected');
-      return;
-    }
+    const url = proxyTarget(req, res);
+    if (!url) return;
     const seen: ProxiedRequest = { method: req.method ?? 'GET', url, headers: req.headers };
     requests.push(seen);
 
@@ -254,8 +218,7 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
   });
   // Chromium only uses CONNECT for https, which this stack does not serve.
   server.on('connect', (_req, socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\n\r\n'));
-  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenLocal(server);
 
   return {
     server: `http://localhost:${port}`,
@@ -306,10 +269,6 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
       }
       return [...s];
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -5,9 +5,8 @@
  * fetches the script. Everything else passes through untouched.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, forwardHeaders, listenLocal, proxyTarget, readAll } from '../harness/forward-proxy.ts';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 /**
  * Request headers dropped when the script is rewritten: the body must not arrive compressed (the
  * suffix is plain text), and a 304 would keep the old bytes.
@@ -29,35 +28,30 @@ export async function startSwScriptProxy(appOrigin: string): Promise<SwScriptPro
   let swScriptFetches = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
-    let target: URL;
-    try {
-      target = new URL(req.url ?? '');
-    } catch {
-      res.writeHead(400).end('absolute-form request URL expected');
-      return;
-    }
+    const target = proxyTarget(req, res);
+    if (!target) return;
     const isSwScript = target.origin === appOrigin && target.pathname === '/sw.js';
     if (isSwScript) swScriptFetches++;
     const rewrite = isSwScript && suffix !== undefined;
-    const dropped = (k: string) => HOP_BY_HOP.has(k) || (rewrite && FULL_PLAIN_SCRIPT.has(k));
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !dropped(k)));
+    const headers = forwardHeaders(req.headers, (k) => rewrite && FULL_PLAIN_SCRIPT.has(k));
     const upstream = httpRequest(target, { method: req.method, headers }, (up) => {
-      const out = Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k)));
+      const out = forwardHeaders(up.headers);
       if (!rewrite || up.statusCode !== 200) {
         res.writeHead(up.statusCode ?? 502, out);
         up.pipe(res);
         return;
       }
-      const chunks: Buffer[] = [];
-      up.on('data', (c: Buffer) => chunks.push(c));
-      up.on('end', () => {
-        const body = Buffer.concat([...chunks, Buffer.from(`\n${suffix}\n`)]);
-        delete out['content-length'];
-        delete out['etag'];
-        delete out['last-modified'];
-        res.writeHead(200, { ...out, 'content-length': String(body.length) });
-        res.end(body);
-      });
+      readAll(up).then(
+        (real) => {
+          const body = Buffer.concat([real, Buffer.from(`\n${suffix}\n`)]);
+          delete out['content-length'];
+          delete out['etag'];
+          delete out['last-modified'];
+          res.writeHead(200, { ...out, 'content-length': String(body.length) });
+          res.end(body);
+        },
+        () => res.destroy(), // the upstream broke off: so does the answer, as it would without us
+      );
     });
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502);
@@ -67,11 +61,7 @@ export async function startSwScriptProxy(appOrigin: string): Promise<SwScriptPro
   };
 
   const server = createServer(forward);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, 'localhost', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenLocal(server);
   return {
     server: `http://localhost:${port}`,
     get swScriptFetches() {
@@ -80,10 +70,6 @@ export async function startSwScriptProxy(appOrigin: string): Promise<SwScriptPro
     deployNewVersion(comment: string) {
       suffix = `// ${comment.replace(/[\r\n]/g, ' ')}`;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
