@@ -48,7 +48,7 @@ describe('A10: nothing a page sends can change what the SW trusts', () => {
       const r = replies[i] as { ok?: boolean; error?: { code?: string } } | string;
       if (typeof r === 'object') {
         assert.equal(r.ok, false, `message ${i} accepted: ${JSON.stringify(r)}`);
-        assert.equal(r.error?.code, 'bad-message');
+        assert.equal(r.error?.code, 'bad_message');
       }
     }
 
