@@ -81,18 +81,30 @@ describe('A5, A7, A8: no token, code or verifier readable by page script', () =>
     await assertNoSecretsInPage(page, f.proxy.secrets(), 'A8 after login');
   });
 
-  test('A5: no access_token in any URL, and the access token only ever travels in Authorization', () => {
-    const urls = f.proxy.requests.map((r) => r.url.href);
-    assert.ok(urls.length > 0);
+  test('A5: no access_token in any URL, and the access token only ever travels in Authorization', async () => {
+    // Its own sign-in and its own slice of the proxy log: it holds whether or not the tests above ran.
+    const { page } = await f.page();
+    const o = f.stack.origins;
+    const fromRequest = f.proxy.requests.length;
+    const fromExchange = f.proxy.tokenExchanges.length;
+    await signIn(page, o, 'alice');
+    const list = await pageFetch(page, `${o.apiOrigin}/todos`);
+    assert.equal(list.status, 200, list.body);
+    const requests = f.proxy.requests.slice(fromRequest);
+    const urls = requests.map((r) => r.url.href);
+    assert.ok(urls.length > 0, 'this sign-in went through the proxy');
     for (const u of urls) assert.doesNotMatch(u, /access_token=/);
-    const accessTokens = f.proxy.tokenExchanges.map((x) => x.original?.['access_token']).filter((t): t is string => typeof t === 'string');
-    assert.ok(accessTokens.length > 0, 'captured access tokens');
+    const accessTokens = f.proxy.tokenExchanges
+      .slice(fromExchange)
+      .map((x) => x.original?.['access_token'])
+      .filter((t): t is string => typeof t === 'string');
+    assert.ok(accessTokens.length > 0, 'captured the access token of this sign-in');
     for (const t of accessTokens) assert.ok(!urls.some((u) => u.includes(t)), 'no access token in a URL');
     // Every request that carried one carried it as a Bearer header to the API only.
-    const carriers = f.proxy.requests.filter((r) => accessTokens.some((t) => JSON.stringify(r.headers).includes(t)));
+    const carriers = requests.filter((r) => accessTokens.some((t) => JSON.stringify(r.headers).includes(t)));
     assert.ok(carriers.length > 0, 'API calls carried the token');
     for (const r of carriers) {
-      assert.equal(r.url.origin, f.stack.origins.apiOrigin);
+      assert.equal(r.url.origin, o.apiOrigin);
       assert.match(r.headers.authorization ?? '', /^Bearer /);
     }
   });
