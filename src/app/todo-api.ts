@@ -3,24 +3,9 @@
  * worker adds the bearer header to requests on its allow-list (STANDARDS A5, A6), so the page
  * never sees a token. Every failure becomes a `TodoApiError` with a stable `code`.
  */
+import { isTodo, type Todo, type TodoPatch } from './todo-wire.ts';
 
-export interface Todo {
-  readonly id: string;
-  readonly title: string;
-  readonly completed: boolean;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /**
-   * 1 on create, +1 per change (the API's `ETag`). Absent only from an API that does not version
-   * todos: writes to such a todo go without `If-Match`, i.e. unconditionally.
-   */
-  readonly version?: number;
-}
-
-export interface TodoPatch {
-  readonly title?: string;
-  readonly completed?: boolean;
-}
+export type { Todo, TodoPatch } from './todo-wire.ts';
 
 /** How a write is sent: the outbox gives every change one key for all its retries. */
 export interface WriteOptions {
@@ -89,19 +74,6 @@ export interface TodoApiOptions {
   readonly ready?: () => Promise<void>;
   readonly fetch?: typeof fetch;
   readonly isOnline?: () => boolean;
-}
-
-function isTodo(v: unknown): v is Todo {
-  if (typeof v !== 'object' || v === null) return false;
-  const t = v as Record<string, unknown>;
-  return (
-    typeof t['id'] === 'string' &&
-    typeof t['title'] === 'string' &&
-    typeof t['completed'] === 'boolean' &&
-    typeof t['createdAt'] === 'string' &&
-    typeof t['updatedAt'] === 'string' &&
-    (t['version'] === undefined || (Number.isSafeInteger(t['version']) && (t['version'] as number) >= 1))
-  );
 }
 
 function statusCode(status: number): TodoApiErrorCode {
@@ -185,9 +157,9 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
   const path = (id: string) => `/todos/${encodeURIComponent(id)}`;
 
   return {
-    list: async () => expectJson(await call('GET', '/todos'), (j) => Array.isArray(j) && j.every(isTodo)),
-    create: async (title, w) => expectJson(await call('POST', '/todos', { title }, w), isTodo),
-    update: async (id, patch, w) => expectJson(await call('PATCH', path(id), patch, w), isTodo),
+    list: async () => expectJson(await call('GET', '/todos'), (j) => Array.isArray(j) && j.every((t) => isTodo(t))),
+    create: async (title, w) => expectJson(await call('POST', '/todos', { title }, w), (j) => isTodo(j)),
+    update: async (id, patch, w) => expectJson(await call('PATCH', path(id), patch, w), (j) => isTodo(j)),
     remove: async (id, w) => {
       await call('DELETE', path(id), undefined, w);
     },

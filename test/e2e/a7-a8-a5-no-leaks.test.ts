@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pageFetch, signIn, stopServiceWorkers, swSession, waitForSession } from './harness/browser.ts';
 import { eventually, useStack } from './harness/fixture.ts';
+import { withIdbRecords } from './harness/idb-records.ts';
 import { assertNoSecretsInPage } from './harness/leak-scan.ts';
 
 describe('A5, A7, A8: no token, code or verifier readable by page script', () => {
@@ -51,31 +52,15 @@ describe('A5, A7, A8: no token, code or verifier readable by page script', () =>
     const before = f.proxy.secrets().length;
     await signIn(page, o, 'bob');
     assert.ok(f.proxy.secrets().length > before, 'captured this login');
-    const storage = await page.evaluate(async () => {
-      const dump: string[] = [
-        document.cookie,
-        JSON.stringify(Object.fromEntries(Object.entries(localStorage))),
-        JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))),
-      ];
-      for (const info of await indexedDB.databases()) {
-        const db = await new Promise<IDBDatabase>((res, rej) => {
-          const r = indexedDB.open(info.name!);
-          r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error ?? new Error('indexedDB.open failed'));
-        });
-        for (const store of Array.from(db.objectStoreNames)) {
-          const s = db.transaction(store).objectStore(store);
-          const all = await new Promise<unknown>((res) => {
-            const r = s.getAll();
-            r.onsuccess = () => res(r.result);
-          });
-          dump.push(`${info.name}/${store}: ${JSON.stringify(all)}`);
-        }
-        db.close();
-      }
-      for (const name of await caches.keys()) dump.push(`cache ${name}`);
-      return dump.join('\n');
-    });
+    const webStorage = await page.evaluate(async () => [
+      document.cookie,
+      JSON.stringify(Object.fromEntries(Object.entries(localStorage))),
+      JSON.stringify(Object.fromEntries(Object.entries(sessionStorage))),
+      ...(await caches.keys()).map((name) => `cache ${name}`),
+    ]);
+    const idb = await withIdbRecords(page, (records) => records.map((r) => `${r.db}/${r.store}: ${JSON.stringify([r.key, r.value])}`));
+    assert.ok(idb.length > 0, 'the SW keeps records in IndexedDB: the dump is not empty');
+    const storage = [...webStorage, ...idb].join('\n');
     assert.doesNotMatch(storage, /codeVerifier|code_verifier/, 'no pending sign-in left behind');
     for (const s of f.proxy.secrets()) assert.ok(!storage.includes(s), 'no secret in storage');
     await assertNoSecretsInPage(page, f.proxy.secrets(), 'A8 after login');
