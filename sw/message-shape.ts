@@ -22,7 +22,7 @@ const TYPES: ReadonlySet<string> = new Set(Object.keys(FROM_UNCONTROLLED));
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function parseRequest(data: unknown): PageRequest | ProtocolError {
-  const bad = (message: string): ProtocolError => ({ code: 'bad-message', message });
+  const bad = (message: string): ProtocolError => ({ code: 'bad_message', message });
   if (typeof data !== 'object' || data === null) return bad('not an object');
   const d = data as Record<string, unknown>;
   if (d['v'] !== 1) return bad('unsupported protocol version');
@@ -62,7 +62,7 @@ export interface SenderFacts {
 
 /** `null` when the sender may send this request type. */
 export function checkSender(s: SenderFacts, swOrigin: string, type: PageRequestType): ProtocolError | null {
-  if (!s.isWindowClient || s.origin !== swOrigin) return { code: 'forbidden-sender', message: 'not a window of this origin' };
-  if (!s.controlled && !FROM_UNCONTROLLED[type]) return { code: 'not-controlled', message: 'the page is not controlled by this service worker' };
+  if (!s.isWindowClient || s.origin !== swOrigin) return { code: 'forbidden_sender', message: 'not a window of this origin' };
+  if (!s.controlled && !FROM_UNCONTROLLED[type]) return { code: 'not_controlled', message: 'the page is not controlled by this service worker' };
   return null;
 }

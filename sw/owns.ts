@@ -30,11 +30,7 @@ export const APP_ROUTES: readonly string[] = ['/', '/index.html'];
 export type OwnedKind = 'navigation' | 'shell' | 'cross-origin-script';
 
 /** The fields of a `Request` the decision reads (a plain object in unit tests). */
-export interface RequestFacts {
-  readonly url: string;
-  readonly mode: RequestMode;
-  readonly destination: RequestDestination;
-}
+export type RequestFacts = Pick<Request, 'url' | 'mode' | 'destination'>;
 
 export interface RouteTable {
   /** Navigations the SW's handlers answer. */

@@ -87,10 +87,10 @@ export type SessionSnapshot =
 /** Stable error codes crossing the protocol. Tests assert these, never the message text. */
 export type ProtocolErrorCode =
   | 'timeout' // no reply within the request's deadline
-  | 'not-controlled' // the page is not controlled by the SW (first load, Shift+Reload)
-  | 'sw-unavailable' // service workers are unavailable in this browser or context
-  | 'bad-message' // malformed message, unknown type or wrong protocol version
-  | 'forbidden-sender' // the sender is not a window client controlled by this SW
+  | 'not_controlled' // the page is not controlled by the SW (first load, Shift+Reload)
+  | 'sw_unavailable' // service workers are unavailable in this browser or context
+  | 'bad_message' // malformed message, unknown type or wrong protocol version
+  | 'forbidden_sender' // the sender is not a window client controlled by this SW
   | 'internal'; // anything else; the SW's debug log has the cause, the page shows a generic message
 
 export interface ProtocolError {

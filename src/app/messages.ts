@@ -53,18 +53,18 @@ export const UNAVAILABLE_TEXT: Record<Unavailable, string> = {
 export const LOAD_ERROR_TEXT: Record<TodoApiErrorCode, string> = {
   unauthorized: SESSION_EXPIRED_TEXT,
   forbidden: 'Your sign-in does not allow reading todos.',
-  'not-found': 'The todo service could not find your list. The app keeps trying.',
+  not_found: 'The todo service could not find your list. The app keeps trying.',
   conflict: 'The todo service refused the request. The app keeps trying.',
   invalid: 'The todo service refused the request. The app keeps trying.',
   server: 'The todo service had a problem. The app keeps trying.',
   reconnecting: 'Reconnecting your session. Your todos will load as soon as it is back.',
   unreachable: 'The todo service is not answering. Your todos will load as soon as it is back.',
   offline: 'You are offline. Your todos will load when the connection is back.',
-  'bad-response': 'The todo service sent an answer this app does not understand. The app keeps trying.',
+  bad_response: 'The todo service sent an answer this app does not understand. The app keeps trying.',
   config: 'This app is not set up correctly: its configuration could not be loaded.',
 };
 
-const WHY: Record<Exclude<NoticeCode, 'not-found' | 'too-late'>, string> = {
+const WHY: Record<Exclude<NoticeCode, 'not_found' | 'too_late'>, string> = {
   invalid: 'the todo service refused it',
   forbidden: 'your sign-in only allows viewing',
   storage: 'this browser would not let the app keep the change',
@@ -75,8 +75,8 @@ const VERB: Record<TodoOp, string> = { add: 'add', toggle: 'update', edit: 'rena
 /** "Could not rename “Buy milk”: it was deleted elsewhere." */
 export function noticeText(op: TodoOp, title: string, code: NoticeCode): string {
   const t = `“${title}”`;
-  if (code === 'too-late') return `Too late to undo: ${t} is already deleted.`;
-  if (code === 'not-found')
+  if (code === 'too_late') return `Too late to undo: ${t} is already deleted.`;
+  if (code === 'not_found')
     return op === 'delete' ? `${t} had already been deleted elsewhere.` : `Could not ${VERB[op]} ${t}: it was deleted elsewhere.`;
   return `Could not ${VERB[op]} ${t}: ${WHY[code]}. Nothing was changed.`;
 }

@@ -27,7 +27,7 @@ export type Blocked = 'offline' | 'signed-out';
 export type SendReport =
   | { readonly kind: 'saved'; readonly entry: OutboxEntry; readonly todo: Todo | null }
   | { readonly kind: 'conflict'; readonly entry: OutboxEntry; readonly theirs: Todo }
-  | { readonly kind: 'dropped'; readonly code: 'not-found' | 'invalid' | 'forbidden'; readonly entries: readonly OutboxEntry[] }
+  | { readonly kind: 'dropped'; readonly code: 'not_found' | 'invalid' | 'forbidden'; readonly entries: readonly OutboxEntry[] }
   /** The queue waits: a send failed in a way worth retrying, or sending is not possible now. */
   | { readonly kind: 'waiting'; readonly code: TodoApiErrorCode | Blocked | 'storage' }
   /** Nothing left that may go now (empty, in an Undo window, or waiting for the user's choice). */
@@ -148,7 +148,7 @@ export class OutboxSender {
         await store.conflicted(entry, e.current);
         return { kind: 'conflict', entry, theirs: e.current };
       }
-      if (code === 'not-found' && op.kind !== 'create') return { kind: 'dropped', code, entries: await store.dropped(entry, 'gone') };
+      if (code === 'not_found' && op.kind !== 'create') return { kind: 'dropped', code, entries: await store.dropped(entry, 'gone') };
       if (code === 'invalid' || code === 'forbidden') return { kind: 'dropped', code, entries: await store.dropped(entry, 'refused') };
       return { kind: 'waiting', code };
     }

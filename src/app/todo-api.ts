@@ -3,24 +3,9 @@
  * worker adds the bearer header to requests on its allow-list (STANDARDS A5, A6), so the page
  * never sees a token. Every failure becomes a `TodoApiError` with a stable `code`.
  */
+import { isTodo, type Todo, type TodoPatch } from './todo-wire.ts';
 
-export interface Todo {
-  readonly id: string;
-  readonly title: string;
-  readonly completed: boolean;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /**
-   * 1 on create, +1 per change (the API's `ETag`). Absent only from an API that does not version
-   * todos: writes to such a todo go without `If-Match`, i.e. unconditionally.
-   */
-  readonly version?: number;
-}
-
-export interface TodoPatch {
-  readonly title?: string;
-  readonly completed?: boolean;
-}
+export type { Todo, TodoPatch } from './todo-wire.ts';
 
 /** How a write is sent: the outbox gives every change one key for all its retries. */
 export interface WriteOptions {
@@ -43,14 +28,14 @@ export interface TodoApi {
 export type TodoApiErrorCode =
   | 'unauthorized' // 401 reached the page: the SW already tried refresh + replay, the session is gone
   | 'forbidden' // 403 (insufficient_scope): the token lacks todos:write, the app turns read-only
-  | 'not-found' // 404: the todo is gone (deleted in another tab)
+  | 'not_found' // 404: the todo is gone (deleted in another tab)
   | 'conflict' // 412: changed elsewhere since the `If-Match` version; `current` holds it now
   | 'invalid' // 400/409/413/415: the API refused the input
   | 'server' // 5xx or any other unexpected status
   | 'reconnecting' // the SW answered for the API: no usable token until the IdP or network is back (retry)
   | 'unreachable' // the request failed at the network level while the browser says it is online
   | 'offline' // the request failed and navigator.onLine is false
-  | 'bad-response' // the body is not the JSON the contract promises (malformed, wrong shape, too big)
+  | 'bad_response' // the body is not the JSON the contract promises (malformed, wrong shape, too big)
   | 'config'; // /config.json could not be loaded or names no API
 
 export class TodoApiError extends Error {
@@ -91,23 +76,10 @@ export interface TodoApiOptions {
   readonly isOnline?: () => boolean;
 }
 
-function isTodo(v: unknown): v is Todo {
-  if (typeof v !== 'object' || v === null) return false;
-  const t = v as Record<string, unknown>;
-  return (
-    typeof t['id'] === 'string' &&
-    typeof t['title'] === 'string' &&
-    typeof t['completed'] === 'boolean' &&
-    typeof t['createdAt'] === 'string' &&
-    typeof t['updatedAt'] === 'string' &&
-    (t['version'] === undefined || (Number.isSafeInteger(t['version']) && (t['version'] as number) >= 1))
-  );
-}
-
 function statusCode(status: number): TodoApiErrorCode {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
-  if (status === 404) return 'not-found';
+  if (status === 404) return 'not_found';
   if (status === 412) return 'conflict';
   if (status >= 400 && status < 500) return 'invalid';
   return 'server';
@@ -115,7 +87,7 @@ function statusCode(status: number): TodoApiErrorCode {
 
 async function readJson(res: Response): Promise<unknown> {
   const status = res.status;
-  const tooLarge = () => new TodoApiError('bad-response', 'response too large', { status });
+  const tooLarge = () => new TodoApiError('bad_response', 'response too large', { status });
   if (Number(res.headers.get('content-length')) > MAX_BODY_CHARS) throw tooLarge();
   let text: string;
   try {
@@ -127,14 +99,14 @@ async function readJson(res: Response): Promise<unknown> {
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new TodoApiError('bad-response', 'response is not JSON', { status, cause });
+    throw new TodoApiError('bad_response', 'response is not JSON', { status, cause });
   }
 }
 
-/** Reads the body and checks it with `valid`, or fails as `bad-response`. */
+/** Reads the body and checks it with `valid`, or fails as `bad_response`. */
 async function expectJson<T>(res: Response, valid: (j: unknown) => boolean): Promise<T> {
   const j = await readJson(res);
-  if (!valid(j)) throw new TodoApiError('bad-response', 'unexpected body', { status: res.status });
+  if (!valid(j)) throw new TodoApiError('bad_response', 'unexpected body', { status: res.status });
   return j as T;
 }
 
@@ -176,7 +148,7 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
       const code = reconnecting ? 'reconnecting' : statusCode(res.status);
       const current = isTodo(j?.current) ? j.current : undefined;
       // A conflict is only useful with the other version to show; without it, it is a garbled answer.
-      if (code === 'conflict' && !current) throw new TodoApiError('bad-response', '412 without the current todo', { status: res.status, apiError });
+      if (code === 'conflict' && !current) throw new TodoApiError('bad_response', '412 without the current todo', { status: res.status, apiError });
       throw new TodoApiError(code, `HTTP ${res.status}`, { status: res.status, apiError, ...(current ? { current } : {}) });
     }
     return res;
@@ -185,9 +157,9 @@ export function createTodoApi(opts: TodoApiOptions): TodoApi {
   const path = (id: string) => `/todos/${encodeURIComponent(id)}`;
 
   return {
-    list: async () => expectJson(await call('GET', '/todos'), (j) => Array.isArray(j) && j.every(isTodo)),
-    create: async (title, w) => expectJson(await call('POST', '/todos', { title }, w), isTodo),
-    update: async (id, patch, w) => expectJson(await call('PATCH', path(id), patch, w), isTodo),
+    list: async () => expectJson(await call('GET', '/todos'), (j) => Array.isArray(j) && j.every((t) => isTodo(t))),
+    create: async (title, w) => expectJson(await call('POST', '/todos', { title }, w), (j) => isTodo(j)),
+    update: async (id, patch, w) => expectJson(await call('PATCH', path(id), patch, w), (j) => isTodo(j)),
     remove: async (id, w) => {
       await call('DELETE', path(id), undefined, w);
     },

@@ -174,7 +174,7 @@ export class TodosController {
     const offer = this.#snap.undo.find((u) => u.seq === seq);
     const taken = await this.#store.take(seq).catch(() => null);
     if (!taken) {
-      if (offer) this.#update({ notice: { op: 'delete', title: offer.title, code: 'too-late' } });
+      if (offer) this.#update({ notice: { op: 'delete', title: offer.title, code: 'too_late' } });
       return null;
     }
     this.#update({ queued: this.#m.queued.filter((e) => e.seq !== seq) });

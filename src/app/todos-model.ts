@@ -54,7 +54,7 @@ export function afterReport(m: Model, r: SendReport): Model {
       if (!first) return m;
       return {
         ...m,
-        base: r.code === 'not-found' ? without(m.base, first.op.todoId) : m.base,
+        base: r.code === 'not_found' ? without(m.base, first.op.todoId) : m.base,
         readOnly: m.readOnly || r.code === 'forbidden',
         notice: { op: todoOp(first.op), title: first.title, code: r.code },
       };

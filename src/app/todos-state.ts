@@ -17,10 +17,10 @@ export type TodoOp = 'add' | 'toggle' | 'edit' | 'delete';
 
 /**
  * Why a change did not happen, for good: the API refused it (`invalid`), the todo was deleted
- * elsewhere (`not-found`), the sign-in may not write (`forbidden`), the browser would not keep
- * it (`storage`), or an Undo came after the delete was sent (`too-late`).
+ * elsewhere (`not_found`), the sign-in may not write (`forbidden`), the browser would not keep
+ * it (`storage`), or an Undo came after the delete was sent (`too_late`).
  */
-export type NoticeCode = 'invalid' | 'not-found' | 'forbidden' | 'storage' | 'too-late';
+export type NoticeCode = 'invalid' | 'not_found' | 'forbidden' | 'storage' | 'too_late';
 
 export interface Notice {
   readonly op: TodoOp;

@@ -28,7 +28,7 @@ export function request<T extends PageRequestType>(
   const id = crypto.randomUUID();
   const { port1, port2 } = new MessageChannel();
   return new Promise<ResultMap[T]>((resolve, reject) => {
-    const fail = (code: 'timeout' | 'sw-unavailable', message: string) => {
+    const fail = (code: 'timeout' | 'sw_unavailable', message: string) => {
       port1.close();
       reject(new VaultError(code, message));
     };
@@ -43,10 +43,10 @@ export function request<T extends PageRequestType>(
     try {
       target.postMessage({ ...body, v: 1, id }, [port2]);
     } catch (cause) {
-      // A redundant or terminated worker: what is wrong goes to the caller as sw-unavailable.
+      // A redundant or terminated worker: what is wrong goes to the caller as sw_unavailable.
       clearTimeout(timer);
       port1.close();
-      reject(new VaultError('sw-unavailable', 'could not post to the service worker', { cause }));
+      reject(new VaultError('sw_unavailable', 'could not post to the service worker', { cause }));
     }
   });
 }

@@ -20,10 +20,10 @@ export const container = (): ServiceWorkerContainer => navigator.serviceWorker;
 export const controllerChange = (): Promise<unknown> =>
   new Promise((resolve) => container().addEventListener('controllerchange', resolve, { once: true }));
 
-/** The controlling SW, or a `not-controlled` error. */
+/** The controlling SW, or a `not_controlled` error. */
 export function controller(): ServiceWorker {
   const c = container().controller;
-  if (!c) throw new VaultError('not-controlled', 'the page is not controlled by the service worker');
+  if (!c) throw new VaultError('not_controlled', 'the page is not controlled by the service worker');
   return c;
 }
 

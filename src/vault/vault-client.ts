@@ -43,7 +43,7 @@ const LOGOUT: SwRoutes['logout'] = '/logout';
 type Activity = 'idle' | 'recovering' | 'resyncing' | 'updating';
 const HOLDS_API: Record<Activity, boolean> = { idle: false, recovering: true, resyncing: true, updating: false };
 
-const unavailableError = () => new VaultError('sw-unavailable', 'service worker unavailable');
+const unavailableError = () => new VaultError('sw_unavailable', 'service worker unavailable');
 
 type Listener = (value: never) => void;
 

@@ -98,7 +98,7 @@ export class FakeApi implements TodoApi {
   private find(id: string, ifMatch: number | undefined): number {
     const i = this.todos.findIndex((t) => t.id === id);
     const cur = this.todos[i];
-    if (!cur) throw new TodoApiError('not-found', 'fake not-found', { status: 404 });
+    if (!cur) throw new TodoApiError('not_found', 'fake not_found', { status: 404 });
     if (ifMatch !== undefined && ifMatch !== cur.version) throw new TodoApiError('conflict', 'fake 412', { status: 412, current: cur });
     return i;
   }

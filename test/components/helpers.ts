@@ -25,6 +25,17 @@ export function todo(title: string, extra: Partial<TodoView> = {}): TodoView {
   return { id, title, completed: false, createdAt: at, updatedAt: at, version: 1, pending: 'saved', key: id, ...extra };
 }
 
+/**
+ * Every `type` event `target` dispatches from now on, recorded as it happens: a test asserts the
+ * count right after the action, so a missing or doubled event fails at once (`oneEvent` would
+ * only time out, and could never see a second one).
+ */
+export function record<E extends Event = Event>(target: EventTarget, type: string): E[] {
+  const events: E[] = [];
+  target.addEventListener(type, (e) => events.push(e as E));
+  return events;
+}
+
 /** Deletes an IndexedDB database (the outbox between tests); its connections close on `versionchange`. */
 export function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {

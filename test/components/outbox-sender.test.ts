@@ -85,7 +85,7 @@ describe('outbox sender', () => {
     expect(r.reports.map((x) => x.kind)).to.deep.equal(['waiting', 'saved', 'idle']);
   });
 
-  for (const code of ['unreachable', 'server', 'unauthorized', 'bad-response'] as const) {
+  for (const code of ['unreachable', 'server', 'unauthorized', 'bad_response'] as const) {
     it(`${code}: keeps the entry and tries again later`, async () => {
       const api = new FakeApi();
       api.failNext.create = code;
@@ -118,7 +118,7 @@ describe('outbox sender', () => {
     await r.queue({ kind: 'delete', todoId: 'gone' });
     await r.run();
     const dropped = r.reports[0] as Extract<SendReport, { kind: 'dropped' }>;
-    expect([dropped.kind, dropped.code, dropped.entries.length]).to.deep.equal(['dropped', 'not-found', 2]);
+    expect([dropped.kind, dropped.code, dropped.entries.length]).to.deep.equal(['dropped', 'not_found', 2]);
     expect(await r.store.entries('alice')).to.deep.equal([]);
   });
 

@@ -52,7 +52,7 @@ describe('todo-api client', () => {
   const table: [number, TodoApiErrorCode][] = [
     [401, 'unauthorized'],
     [403, 'forbidden'],
-    [404, 'not-found'],
+    [404, 'not_found'],
     [400, 'invalid'],
     [409, 'invalid'],
     [500, 'server'],
@@ -81,19 +81,19 @@ describe('todo-api client', () => {
     expect(await codeOf(api.list())).to.equal('offline');
   });
 
-  it('malformed JSON is bad-response, not a crash', async () => {
+  it('malformed JSON is bad_response, not a crash', async () => {
     const { api } = apiAnswering(() => new Response('[{"id": ', { status: 200 }));
-    expect(await codeOf(api.list())).to.equal('bad-response');
+    expect(await codeOf(api.list())).to.equal('bad_response');
   });
 
-  it('a list of the wrong shape is bad-response', async () => {
+  it('a list of the wrong shape is bad_response', async () => {
     const { api } = apiAnswering(() => json(200, [{ id: 1, title: null }]));
-    expect(await codeOf(api.list())).to.equal('bad-response');
+    expect(await codeOf(api.list())).to.equal('bad_response');
   });
 
-  it('an oversized body is bad-response', async () => {
+  it('an oversized body is bad_response', async () => {
     const { api } = apiAnswering(() => new Response('[]', { status: 200, headers: { 'Content-Length': '999999999' } }));
-    expect(await codeOf(api.list())).to.equal('bad-response');
+    expect(await codeOf(api.list())).to.equal('bad_response');
   });
 
   it('a base URL that cannot be loaded is config', async () => {
@@ -144,10 +144,10 @@ describe('todo-api client', () => {
       expect(await api.create('Buy milk', { idempotencyKey: 'k' })).to.include({ version: 1 });
     });
 
-    it('a version that is not a positive integer is bad-response', async () => {
+    it('a version that is not a positive integer is bad_response', async () => {
       for (const version of [0, 1.5, '2', -1]) {
         const { api } = apiAnswering(() => json(200, [{ ...todo, version }]));
-        expect(await codeOf(api.list())).to.equal('bad-response');
+        expect(await codeOf(api.list())).to.equal('bad_response');
       }
     });
 
@@ -159,9 +159,9 @@ describe('todo-api client', () => {
       expect((err as TodoApiError).current).to.deep.equal(current);
     });
 
-    it('412 without the current todo is bad-response (nothing to show the user)', async () => {
+    it('412 without the current todo is bad_response (nothing to show the user)', async () => {
       const { api } = apiAnswering(() => json(412, { error: 'precondition_failed' }));
-      expect(await codeOf(api.remove('a', { ifMatch: 3 }))).to.equal('bad-response');
+      expect(await codeOf(api.remove('a', { ifMatch: 3 }))).to.equal('bad_response');
     });
 
     it('422 idempotency_key_reused is invalid, with the API’s name for it', async () => {

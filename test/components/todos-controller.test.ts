@@ -73,7 +73,7 @@ describe('todos controller', () => {
     // Another tab sent it meanwhile.
     await store.take(offer.seq);
     expect(await c.undo(offer.seq)).to.equal(null);
-    expect(c.snapshot.notice).to.deep.equal({ op: 'delete', title: 'Buy milk', code: 'too-late' });
+    expect(c.snapshot.notice).to.deep.equal({ op: 'delete', title: 'Buy milk', code: 'too_late' });
   });
 
   it('a failed load says whether it retries by itself', async () => {

@@ -43,14 +43,24 @@ describe('A10: nothing a page sends can change what the SW trusts', () => {
         await ask({ ...cfg }),
       ];
     }, evilConfig);
-    // Unknown types and versions are refused with a code; known ones may answer, but ignore extras.
-    for (const i of [0, 1, 4, 5]) {
-      const r = replies[i] as { ok?: boolean; error?: { code?: string } } | string;
-      if (typeof r === 'object') {
+    // Every message gets a reply on its port. Unknown types, versions and shapes are refused with
+    // bad_message; known types answer as usual, with none of the extra fields taken up or echoed.
+    type Answer = { ok?: boolean; id?: string; error?: { code?: string }; result?: { session?: { status?: string } } };
+    const expected = ['bad_message', 'bad_message', 'answered', 'answered', 'bad_message', 'bad_message'] as const;
+    assert.equal(replies.length, expected.length);
+    expected.forEach((want, i) => {
+      const r = replies[i] as Answer | string;
+      assert.ok(typeof r === 'object', `message ${i}: no reply (${JSON.stringify(r)})`);
+      if (want === 'answered') {
+        assert.equal(r.ok, true, `message ${i} refused: ${JSON.stringify(r)}`);
+        assert.equal(r.id, `a10-${i + 1}`);
+        assert.deepEqual(Object.keys(r.result ?? {}).sort(), ['session', 'swInstanceId'], `message ${i}: ${JSON.stringify(r)}`);
+        assert.equal(r.result?.session?.status, 'signed-out', `message ${i}: ${JSON.stringify(r)}`);
+      } else {
         assert.equal(r.ok, false, `message ${i} accepted: ${JSON.stringify(r)}`);
-        assert.equal(r.error?.code, 'bad-message');
+        assert.equal(r.error?.code, want, `message ${i}: ${JSON.stringify(r)}`);
       }
-    }
+    });
 
     await signIn(page, o, 'alice');
     const auth = f.proxy.requests.filter((r) => r.url.pathname === '/auth' || r.url.pathname === '/token');

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { openApp, pageFetch, signIn, stopServiceWorkers, swRequest, waitForApp, waitForSession } from './harness/browser.ts';
 import { eventually, useStack } from './harness/fixture.ts';
+import { withIdbRecords } from './harness/idb-records.ts';
 import type { ProxiedRequest } from './harness/proxy.ts';
 
 const header = (r: ProxiedRequest, name: string): string | undefined => {
@@ -91,24 +92,13 @@ describe('A11: DPoP-bound tokens, proofs made in the SW', () => {
     const { page } = await f.page();
     const o = f.stack.origins;
     await signIn(page, o, 'alice');
-    const found = await page.evaluate(async () => {
+    const found = await withIdbRecords(page, (records) => {
       const hits: string[] = [];
       const visit = (v: unknown, where: string, depth = 0): void => {
         if (v instanceof CryptoKey) hits.push(where);
         else if (typeof v === 'object' && v !== null && depth < 5) for (const [k, x] of Object.entries(v)) visit(x, `${where}.${k}`, depth + 1);
       };
-      for (const info of await indexedDB.databases()) {
-        const db = await new Promise<IDBDatabase>((res, rej) => {
-          const r = indexedDB.open(info.name!);
-          r.onsuccess = () => res(r.result);
-          r.onerror = () => rej(r.error ?? new Error('indexedDB.open failed'));
-        });
-        for (const name of Array.from(db.objectStoreNames)) {
-          const all = db.transaction(name).objectStore(name).getAll();
-          visit(await new Promise((res) => (all.onsuccess = () => res(all.result))), `${info.name}/${name}`);
-        }
-        db.close();
-      }
+      for (const r of records) visit(r.value, `${r.db}/${r.store}/${JSON.stringify(r.key)}`);
       // Cache Storage holds only responses; a key could only sit in a global.
       for (const k of Object.getOwnPropertyNames(window)) {
         try {

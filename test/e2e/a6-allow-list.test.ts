@@ -17,6 +17,22 @@ async function scriptRequests(page: Page, url: string): Promise<void> {
   }, url);
 }
 
+/**
+ * A page action that adds a `tag` element with `props` (set before its URL, as markup would) that
+ * loads `url`: `src` for iframes and images, `href` for links (in the head).
+ */
+function addElement(tag: 'iframe' | 'img' | 'link', props: Record<string, string>): (page: Page, url: string) => Promise<unknown> {
+  return (page, url) =>
+    page.evaluate(
+      ([t, p, u]) => {
+        const el = document.createElement(t);
+        Object.assign(el, p, t === 'link' ? { href: u } : { src: u });
+        (t === 'link' ? document.head : document.body).append(el);
+      },
+      [tag, props, url] as const,
+    );
+}
+
 describe('A6: bearer only to the exact API allow-list, end to end', () => {
   let localhostOther: RecordingServer;
   let loopbackIp: RecordingServer;
@@ -126,59 +142,12 @@ describe('A6: allow-list table through the real SW (a recording server stands in
 
   const nonScript: [string, (page: Page, url: string) => Promise<unknown>][] = [
     ['a top-level navigation', (page, url) => page.goto(url).catch(() => undefined)],
-    [
-      'an iframe navigation',
-      (page, url) =>
-        page.evaluate((u) => {
-          const f = document.createElement('iframe');
-          f.src = u;
-          document.body.append(f);
-        }, url),
-    ],
-    [
-      '<img crossorigin>',
-      (page, url) =>
-        page.evaluate((u) => {
-          const i = new Image();
-          i.crossOrigin = 'anonymous';
-          i.src = u;
-          document.body.append(i);
-        }, url),
-    ],
-    [
-      '<img> (no-cors)',
-      (page, url) =>
-        page.evaluate((u) => {
-          const i = new Image();
-          i.src = u;
-          document.body.append(i);
-        }, url),
-    ],
+    ['an iframe navigation', addElement('iframe', {})],
+    ['<img crossorigin>', addElement('img', { crossOrigin: 'anonymous' })],
+    ['<img> (no-cors)', addElement('img', {})],
     ['fetch mode no-cors', (page, url) => page.evaluate((u) => fetch(u, { mode: 'no-cors' }).catch(() => undefined), url)],
-    [
-      '<link rel=preload as=image crossorigin>',
-      (page, url) =>
-        page.evaluate((u) => {
-          const l = document.createElement('link');
-          l.rel = 'preload';
-          l.as = 'image';
-          l.crossOrigin = 'anonymous';
-          l.href = u;
-          document.head.append(l);
-        }, url),
-    ],
-    [
-      '<link rel=preload as=style crossorigin>',
-      (page, url) =>
-        page.evaluate((u) => {
-          const l = document.createElement('link');
-          l.rel = 'preload';
-          l.as = 'style';
-          l.crossOrigin = 'anonymous';
-          l.href = u;
-          document.head.append(l);
-        }, url),
-    ],
+    ['<link rel=preload as=image crossorigin>', addElement('link', { rel: 'preload', as: 'image', crossOrigin: 'anonymous' })],
+    ['<link rel=preload as=style crossorigin>', addElement('link', { rel: 'preload', as: 'style', crossOrigin: 'anonymous' })],
     // Not `as=fetch`: its destination is '' like fetch() itself, which is how A6 defines a
     // script request; a SW cannot tell the two apart, and the exposure is the same.
   ];

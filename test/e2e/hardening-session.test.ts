@@ -3,10 +3,10 @@
  * code before the fix (see the commit message).
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { closeAll, openApp, pageFetch, signIn, stopServiceWorkers, swRequest, swSession, waitForApp, waitForSession } from './harness/browser.ts';
-import { eventually, sleep, useStack } from './harness/fixture.ts';
+import { eventually, pagePerTest, sleep, useStack } from './harness/fixture.ts';
 import { startRecordingServer, type RecordingServer } from './harness/recorder.ts';
 
 describe('Issue 8: a session is what its generation says', () => {
@@ -17,18 +17,10 @@ describe('Issue 8: a session is what its generation says', () => {
   after(() => closeAll(elsewhere));
   // 20 s access tokens: a refresh is due after 10 s.
   const f = useStack({ accessTokenTtl: 20 });
-  let open: BrowserContext | undefined;
-  afterEach(async () => {
+  const freshPage = pagePerTest(f, () => {
     f.proxy.setTokenResponseTransform(null);
     f.proxy.setLocationTransform(null);
-    await open?.close();
-    open = undefined;
   });
-  async function freshPage() {
-    const p = await f.page();
-    open = p.ctx;
-    return p;
-  }
   const todos = (p: Page) => pageFetch(p, `${f.stack.origins.apiOrigin}/todos`);
 
   test('finding 1: a refresh answered by the IdP but held on its way back while the user signs out revives no tab', async () => {

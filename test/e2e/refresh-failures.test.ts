@@ -6,10 +6,10 @@
  * ID token the SW holds afterwards (visible in the sign-out URL's `id_token_hint`) is the right one.
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { pageFetch, signIn, waitForSession } from './harness/browser.ts';
-import { eventually, useStack } from './harness/fixture.ts';
+import { eventually, pagePerTest, useStack } from './harness/fixture.ts';
 import type { CannedAnswer, TokenExchange } from './harness/proxy.ts';
 
 const TTL = 20;
@@ -19,16 +19,7 @@ describe('Refresh failures and refresh answers', () => {
   const f = useStack({ accessTokenTtl: TTL });
   // Each test's session keeps refreshing while its context is open, and all share the proxy's
   // log: close it so the next test sees only its own token requests.
-  let open: BrowserContext | undefined;
-  afterEach(async () => {
-    await open?.close();
-    open = undefined;
-  });
-  async function freshPage() {
-    const p = await f.page();
-    open = p.ctx;
-    return p;
-  }
+  const freshPage = pagePerTest(f);
 
   /** Calls the API until a refresh request has been made (the token is due after TTL/2). */
   async function untilRefreshed(page: Page, since: number): Promise<TokenExchange> {

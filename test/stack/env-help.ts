@@ -11,44 +11,38 @@ interface EnvVar {
   readonly commands: readonly Command[];
 }
 
-const ALL: readonly Command[] = ['npm start', 'npm run stack', 'idp', 'api'];
-const IDP: readonly Command[] = ['npm start', 'npm run stack', 'idp'];
-const API: readonly Command[] = ['npm start', 'npm run stack', 'api'];
+/** The variables `commands` read, by name: `[default, what it sets]`. */
+function group(commands: readonly Command[], vars: Record<string, readonly [string, string]>): EnvVar[] {
+  return Object.entries(vars).map(([name, [byDefault, what]]) => ({ name, default: byDefault, what, commands }));
+}
 
 export const ENV_VARS: readonly EnvVar[] = [
-  { name: 'IDP_PORT', default: '4000', what: 'the OpenID provider listens on localhost:IDP_PORT (issuer http://localhost:IDP_PORT)', commands: ALL },
-  { name: 'API_PORT', default: '4001', what: 'the Todo API listens on localhost:API_PORT (also its default audience)', commands: ALL },
-  { name: 'APP_PORT', default: '5173', what: 'the app (npm start: the Vite dev server) is http://localhost:APP_PORT', commands: ALL },
-  {
-    name: 'APP_ORIGIN',
-    default: 'http://localhost:APP_PORT',
-    what: 'the app origin the IdP redirects to and the API allows (CORS); not for npm start',
-    commands: ['npm run stack', 'idp', 'api'],
-  },
-  { name: 'ACCESS_TOKEN_TTL', default: '300', what: 'access-token lifetime, seconds', commands: IDP },
-  { name: 'REFRESH_TOKEN_TTL', default: '86400', what: 'refresh-token lifetime, seconds', commands: IDP },
-  { name: 'SESSION_TTL', default: '86400', what: 'IdP session lifetime, seconds', commands: IDP },
-  { name: 'ACCESS_TOKEN_FORMAT', default: 'jwt', what: 'jwt (RFC 9068) or opaque', commands: IDP },
-  { name: 'IDP_DATA_FILE', default: '.data/idp-store.json (idp alone: memory)', what: "the IdP's sessions, grants and tokens", commands: IDP },
-  { name: 'KEYS_DIR', default: '.keys/', what: "the IdP's signing and cookie keys", commands: IDP },
-  {
-    name: 'IDP_REQUIRE_ID_TOKEN_HINT',
-    default: '0',
-    what: 'test switch: 1 refuses prompt=none without id_token_hint (invalid_request)',
-    commands: IDP,
-  },
-  { name: 'IDP_DPOP', default: '0', what: '1 turns on DPoP for the SPA client (required, tokens bound, nonces)', commands: IDP },
-  { name: 'TOKEN_VALIDATION', default: 'jwt', what: 'the API validates JWTs locally, or uses introspection (RFC 7662)', commands: API },
-  {
-    name: 'API_ISSUER',
-    default: 'http://localhost:IDP_PORT',
-    what: 'the issuer the API trusts, exactly as its discovery states it (may have a path)',
-    commands: API,
-  },
-  { name: 'API_AUDIENCE', default: 'http://localhost:API_PORT', what: 'the audience the API requires in tokens', commands: API },
-  { name: 'API_CLIENT_ID', default: 'todo-api', what: "the API's client id at the introspection endpoint", commands: API },
-  { name: 'API_CLIENT_SECRET', default: 'todo-api-secret', what: "the API's client secret there (the local IdP registers the same)", commands: API },
-  { name: 'TODO_DATA_FILE', default: '.data/todos.json (api alone: memory)', what: "the API's todos and idempotency records", commands: API },
+  ...group(['npm start', 'npm run stack', 'idp', 'api'], {
+    IDP_PORT: ['4000', 'the OpenID provider listens on localhost:IDP_PORT (issuer http://localhost:IDP_PORT)'],
+    API_PORT: ['4001', 'the Todo API listens on localhost:API_PORT (also its default audience)'],
+    APP_PORT: ['5173', 'the app (npm start: the Vite dev server) is http://localhost:APP_PORT'],
+  }),
+  ...group(['npm run stack', 'idp', 'api'], {
+    APP_ORIGIN: ['http://localhost:APP_PORT', 'the app origin the IdP redirects to and the API allows (CORS); not for npm start'],
+  }),
+  ...group(['npm start', 'npm run stack', 'idp'], {
+    ACCESS_TOKEN_TTL: ['300', 'access-token lifetime, seconds'],
+    REFRESH_TOKEN_TTL: ['86400', 'refresh-token lifetime, seconds'],
+    SESSION_TTL: ['86400', 'IdP session lifetime, seconds'],
+    ACCESS_TOKEN_FORMAT: ['jwt', 'jwt (RFC 9068) or opaque'],
+    IDP_DATA_FILE: ['.data/idp-store.json (idp alone: memory)', "the IdP's sessions, grants and tokens"],
+    KEYS_DIR: ['.keys/', "the IdP's signing and cookie keys"],
+    IDP_REQUIRE_ID_TOKEN_HINT: ['0', 'test switch: 1 refuses prompt=none without id_token_hint (invalid_request)'],
+    IDP_DPOP: ['0', '1 turns on DPoP for the SPA client (required, tokens bound, nonces)'],
+  }),
+  ...group(['npm start', 'npm run stack', 'api'], {
+    TOKEN_VALIDATION: ['jwt', 'the API validates JWTs locally, or uses introspection (RFC 7662)'],
+    API_ISSUER: ['http://localhost:IDP_PORT', 'the issuer the API trusts, exactly as its discovery states it (may have a path)'],
+    API_AUDIENCE: ['http://localhost:API_PORT', 'the audience the API requires in tokens'],
+    API_CLIENT_ID: ['todo-api', "the API's client id at the introspection endpoint"],
+    API_CLIENT_SECRET: ['todo-api-secret', "the API's client secret there (the local IdP registers the same)"],
+    TODO_DATA_FILE: ['.data/todos.json (api alone: memory)', "the API's todos and idempotency records"],
+  }),
 ];
 
 export function usage(command: Command, synopsis: string): string {

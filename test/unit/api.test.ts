@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { handleCrossOrigin } from '../../sw/handlers/idp-guard.ts';
 import { API, ISSUER, fakeFetch, makeCtx, makeKeys, testTokens, tokenJson } from './fake-idp.ts';
+import { until } from './until.ts';
 
 const keys = await makeKeys();
 const TOKEN = `${ISSUER}/token`;
@@ -96,7 +97,7 @@ test('recovery: a restarted SW with a session hint asks pages to recover and the
   const t = makeCtx(net.fetch, keys);
   await t.hint.set({ user: { sub: 'alice' }, needsInteraction: false });
   const pending = handleCrossOrigin(new Request(`${API}/todos`), t.ctx);
-  while (!t.broadcasts.some((b) => b.type === 'recovery-needed')) await new Promise((r) => setTimeout(r, 5));
+  await until(() => t.broadcasts.some((b) => b.type === 'recovery-needed'), 2_000, 'a recovery-needed broadcast');
   assert.equal(t.ctx.session.snapshot().status, 'recovering');
   assert.equal(net.callsTo(`${API}/todos`).length, 0);
   // The silent iframe's callback completes the recovery.

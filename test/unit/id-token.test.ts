@@ -51,14 +51,14 @@ test('A4: wrong nonce -> id-token-nonce', async () => {
 test('A4: missing nonce -> id-token-nonce', async () => {
   assert.equal(await codeOf(await signIdToken(keys, {}, { now: NOW })), 'id_token_nonce');
 });
-test('A4: alg none -> refused', async () => {
+test('A4: alg none -> id-token-alg (jose refuses the alg before it looks at the signature)', async () => {
   const t = new UnsecuredJWT({ sub: 'alice', nonce: 'n-1' })
     .setIssuer(ISSUER)
     .setAudience(CLIENT_ID)
     .setIssuedAt(NOW / 1000)
     .setExpirationTime(NOW / 1000 + 300)
     .encode();
-  assert.ok(['id_token_alg', 'id_token_invalid'].includes((await codeOf(t)) ?? 'accepted'));
+  assert.equal(await codeOf(t), 'id_token_alg');
 });
 test('A4: HS256 keyed with anything -> id-token-alg', async () => {
   const t = await new SignJWT({ sub: 'alice', nonce: 'n-1' })

@@ -6,12 +6,8 @@
  */
 import type { BrowserContext } from 'playwright-core';
 
-export interface Violation {
-  readonly documentUrl: string;
-  readonly directive: string;
-  readonly blockedUrl: string;
-  readonly sample: string;
-}
+/** A `securitypolicyviolation` event's facts, by the browser's own names. */
+export type Violation = Pick<SecurityPolicyViolationEvent, 'documentURI' | 'effectiveDirective' | 'blockedURI' | 'sample'>;
 
 export interface PolicyWatch {
   readonly violations: readonly Violation[];
@@ -34,7 +30,12 @@ export async function watchPolicies(ctx: BrowserContext): Promise<PolicyWatch> {
   await ctx.exposeBinding('reportPolicyViolation', (_source, v: Violation) => void violations.push(v));
   await ctx.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      window.reportPolicyViolation?.({ documentUrl: e.documentURI, directive: e.effectiveDirective, blockedUrl: e.blockedURI, sample: e.sample });
+      window.reportPolicyViolation?.({
+        documentURI: e.documentURI,
+        effectiveDirective: e.effectiveDirective,
+        blockedURI: e.blockedURI,
+        sample: e.sample,
+      });
     });
   });
   ctx.on('console', (m) => {

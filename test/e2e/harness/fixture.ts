@@ -3,7 +3,7 @@
  * per test, and the navigation log tests read `auth_error` codes from (the app removes the code
  * from its URL once read, so the log is where a test sees it).
  */
-import { after, before } from 'node:test';
+import { after, afterEach, before } from 'node:test';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { closeAll, launchBrowser, newContext, type LaunchOptions } from './browser.ts';
 import { startStack, type Stack, type StackOptions } from './stack.ts';
@@ -53,6 +53,25 @@ export function useStack(
       const page = await ctx.newPage();
       return { ctx, page, nav: navigationLog(page) };
     },
+  };
+}
+
+/**
+ * `f.page()` for suites whose sessions keep refreshing while their context is open, and which all
+ * share the proxy's log: after each test, `reset` runs and that test's context is closed, so the
+ * next test sees only its own token requests.
+ */
+export function pagePerTest(f: Fixture, reset: () => void = () => undefined): Fixture['page'] {
+  let open: BrowserContext | undefined;
+  afterEach(async () => {
+    reset();
+    await open?.close();
+    open = undefined;
+  });
+  return async (options) => {
+    const p = await f.page(options);
+    open = p.ctx;
+    return p;
   };
 }
 

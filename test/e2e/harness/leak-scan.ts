@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
+import { withIdbRecords, type IdbRecord } from './idb-records.ts';
 
 export interface Finding {
   readonly secretIndex: number;
@@ -14,8 +15,8 @@ export interface Finding {
   readonly where: string;
 }
 
-/** Everything page script can read, as labelled strings. Runs in the page. */
-async function collectReadable(): Promise<[string, string][]> {
+/** Everything page script can read, as labelled strings, given its IndexedDB records. Runs in the page. */
+async function collectReadable(records: IdbRecord[]): Promise<[string, string][]> {
   const out: [string, string][] = [];
   const bytes = (b: ArrayBufferLike): string => {
     let s = '';
@@ -79,32 +80,7 @@ async function collectReadable(): Promise<[string, string][]> {
   }
   out.push(['document.cookie', document.cookie]);
 
-  for (const info of await indexedDB.databases()) {
-    if (!info.name) continue;
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open(info.name!);
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error ?? new Error('indexedDB.open failed'));
-    });
-    try {
-      for (const storeName of Array.from(db.objectStoreNames)) {
-        const tx = db.transaction(storeName, 'readonly');
-        const store = tx.objectStore(storeName);
-        const [keys, values] = await Promise.all(
-          [store.getAllKeys(), store.getAll()].map(
-            (r) =>
-              new Promise<unknown>((resolve, reject) => {
-                r.onsuccess = () => resolve(r.result);
-                r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
-              }),
-          ),
-        );
-        out.push([`indexedDB ${info.name}/${storeName}`, `${text(keys)}\n${text(values)}`]);
-      }
-    } finally {
-      db.close();
-    }
-  }
+  for (const r of records) out.push([`indexedDB ${r.db}/${r.store}`, `${text(r.key)}\n${text(r.value)}`]);
 
   if ('caches' in self) {
     for (const name of await caches.keys()) {
@@ -172,9 +148,7 @@ export function secretVariants(secrets: readonly string[]): string[] {
 }
 
 async function scanFrame(frame: Frame, needles: readonly string[]): Promise<Finding[]> {
-  // tsx (esbuild keepNames) wraps nested functions in `__name(...)`, which the page lacks.
-  const source = `(() => { const __name = (f) => f; return (${collectReadable.toString()})(); })()`;
-  const readable = await frame.evaluate<[string, string][]>(source);
+  const readable = await withIdbRecords(frame, collectReadable);
   const findings: Finding[] = [];
   needles.forEach((secret, i) => {
     for (const [form, value] of forms(secret)) {

@@ -4,6 +4,7 @@
  * strings; tests parse and rewrite them.
  */
 import type { Page } from 'playwright-core';
+import { withIdbRecords } from './idb-records.ts';
 
 export interface PendingEntry {
   readonly db: string;
@@ -13,28 +14,11 @@ export interface PendingEntry {
 }
 
 export async function pendingEntries(page: Page): Promise<PendingEntry[]> {
-  const raw = await page.evaluate(async () => {
-    const out: { db: string; store: string; key: string; value: string }[] = [];
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise<IDBDatabase>((res, rej) => {
-        const r = indexedDB.open(info.name!);
-        r.onsuccess = () => res(r.result);
-        r.onerror = () => rej(r.error ?? new Error('indexedDB.open failed'));
-      });
-      for (const store of Array.from(db.objectStoreNames)) {
-        const s = db.transaction(store).objectStore(store);
-        const [keys, values] = await Promise.all(
-          [s.getAllKeys(), s.getAll()].map((r) => new Promise<unknown[]>((res) => (r.onsuccess = () => res(r.result as unknown[])))),
-        );
-        keys!.forEach((k, i) => {
-          const v = values![i];
-          if (typeof v === 'string' && v.includes('"code_verifier"')) out.push({ db: info.name!, store, key: String(k), value: v });
-        });
-      }
-      db.close();
-    }
-    return out;
-  });
+  const raw = await withIdbRecords(page, (records) =>
+    records.flatMap(({ db, store, key, value }) =>
+      typeof key === 'string' && typeof value === 'string' && value.includes('"code_verifier"') ? [{ db, store, key, value }] : [],
+    ),
+  );
   return raw.map((e) => ({ ...e, value: JSON.parse(e.value) as Record<string, unknown> }));
 }
 

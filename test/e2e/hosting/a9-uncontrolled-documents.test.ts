@@ -77,7 +77,7 @@ describe('A9 / issue 8 finding 3: documents the SW does not control cannot reach
         // synchronous about:blank); the browser logs every violation to the console.
         const blocked = await eventually(
           () =>
-            watch.violations.slice(seenBefore).find((v) => v.directive === 'connect-src' && v.blockedUrl.startsWith(o.issuer)) ??
+            watch.violations.slice(seenBefore).find((v) => v.effectiveDirective === 'connect-src' && v.blockedURI.startsWith(o.issuer)) ??
             watch.consoleMessages.slice(loggedBefore).find((m) => m.includes(discovery.token_endpoint) && m.includes('connect-src')),
           `${vehicle}: a connect-src violation for the IdP`,
         );
@@ -93,7 +93,7 @@ describe('A9 / issue 8 finding 3: documents the SW does not control cannot reach
       60_000,
     );
     await app.add('Still works');
-    const unexpected = watch.violations.filter((v) => !(v.directive === 'connect-src' && v.blockedUrl.startsWith(o.issuer)));
+    const unexpected = watch.violations.filter((v) => !(v.effectiveDirective === 'connect-src' && v.blockedURI.startsWith(o.issuer)));
     assert.deepEqual(unexpected, [], watch.describe());
   });
 });

@@ -226,7 +226,10 @@ describe('issue 4 item 2: service workers unavailable', () => {
     const traffic = recordApiTraffic(app.page, app.origins.apiOrigin);
     await app.open();
     const shown = await assertExplainsUnavailable(app, traffic);
-    assert.ok(shown.includes(UNAVAILABLE_TEXT.blocked), `the "blocked" explanation is shown; the page says: ${shown}`);
+    // The sentence as the user must read it, written out (not taken from the app's table).
+    const blocked =
+      'Your browser settings turn off a feature this app needs to keep your sign-in safe (service workers). This often happens in private windows or under a company policy: try a normal window or another browser.';
+    assert.ok(shown.includes(blocked), `the "blocked" explanation is shown; the page says: ${shown}`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isTodo } from '../../../src/app/todo-wire.ts';
 import { removeStaleTempFiles, writeFileAtomic } from '../atomic-file.ts';
 import { isExpired, type IdempotencyRecord, type KeyData, type WriteOutcome } from './idempotency.ts';
 import { QueuedTodoStore, type QueuedTodoStoreOptions, type StoreData, type Todo, type TodoData } from './todo-store.ts';
@@ -81,21 +82,7 @@ function isDataFile(v: unknown): v is LoadedFile {
 }
 
 function isStoredTodo(v: unknown, versionOptional: boolean): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  const t = v as Record<string, unknown>;
-  return (
-    typeof t['sub'] === 'string' &&
-    typeof t['id'] === 'string' &&
-    typeof t['title'] === 'string' &&
-    typeof t['completed'] === 'boolean' &&
-    typeof t['createdAt'] === 'string' &&
-    typeof t['updatedAt'] === 'string' &&
-    ((versionOptional && t['version'] === undefined) || isVersion(t['version']))
-  );
-}
-
-function isVersion(v: unknown): boolean {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+  return isTodo(v, versionOptional ? 'optional' : 'required') && typeof (v as { sub?: unknown }).sub === 'string';
 }
 
 function isStoredRecord(v: unknown): boolean {

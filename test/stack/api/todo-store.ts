@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Todo as WireTodo, TodoPatch } from '../../../src/app/todo-wire.ts';
 import { ApiError } from './errors.ts';
 import { cloneKeys, keyReused, recall, remember, type IdempotencyClaim, type KeyData, type WriteOutcome } from './idempotency.ts';
 
-export interface Todo {
-  readonly id: string;
-  readonly title: string;
-  readonly completed: boolean;
-  /** ISO 8601 */
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  /** 1 on create, +1 on every applied change; the ETag is `"<version>"`. */
-  readonly version: number;
-}
-
-export interface TodoPatch {
-  readonly title?: string;
-  readonly completed?: boolean;
-}
+/** The wire shape the app's client reads (src/app/todo-wire.ts); this API always versions todos. */
+export type Todo = Required<WireTodo>;
+export type { TodoPatch };
 
 /** How a write is guarded. Both parts are optional: without them a write is plain. */
 export interface WriteOptions {

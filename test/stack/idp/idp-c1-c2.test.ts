@@ -1,16 +1,10 @@
 /** C1 (PKCE S256, code only, public client) and C2 (exact redirect URIs). Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { authorizeRequest, callbackParams, codeFromCallback, CookieJar, signIn, startAuthorization, submitLogin, tokenRequest } from '../flow.ts';
-import { alice, authorizeOnce, type Stack, startStack, stopStack } from './test-helpers.ts';
+import { alice, authorizeOnce, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C1: PKCE S256 required, response_type=code only, public client', () => {
   test('C1: a request without code_challenge is refused with invalid_request', async () => {

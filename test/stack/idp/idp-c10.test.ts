@@ -1,16 +1,10 @@
 /** C10: framing refused, strict CSP; the login page after the sign-in finished. Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { authorizeRequest, CookieJar, send, startAuthorization, submitLogin } from '../flow.ts';
-import { alice, authorizeOnce, type Stack, startStack, stopStack } from './test-helpers.ts';
+import { alice, authorizeOnce, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C10: the IdP pages refuse framing and run under a strict CSP', () => {
   async function loginPage(): Promise<{ res: Response; html: string }> {

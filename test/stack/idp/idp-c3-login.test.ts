@@ -1,6 +1,6 @@
 /** C3 (iss in every authorization response) and the login form. Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
 import {
   authorizeRequest,
@@ -15,15 +15,9 @@ import {
   startAuthorization,
   submitLogin,
 } from '../flow.ts';
-import { alice, type Stack, startStack, stopStack } from './test-helpers.ts';
+import { alice, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C3: iss in every authorization response (RFC 9207)', () => {
   test('C3: discovery advertises authorization_response_iss_parameter_supported', async () => {

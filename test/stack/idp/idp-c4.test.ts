@@ -1,16 +1,10 @@
 /** C4: refresh-token rotation with reuse detection, bound to the IdP session. Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { refresh, signIn, type TokenSet } from '../flow.ts';
-import { alice, endSession, type Stack, startStack, stopStack } from './test-helpers.ts';
+import { alice, endSession, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C4: refresh tokens rotate, with reuse detection, bound to the IdP session', () => {
   test('C4: RT1 gives RT2; replaying RT1 fails and kills RT2', async () => {

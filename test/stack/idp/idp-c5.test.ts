@@ -1,18 +1,12 @@
 /** C5: JWT access tokens for the API (typ at+jwt, ES256, aud, lifetime) and the opaque format. Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { refresh, signIn, type TokenSet } from '../flow.ts';
 import { API_CLIENT } from './server.ts';
-import { ACCESS_TOKEN_TTL, alice, startStack, stopStack, basic, introspect, type Stack } from './test-helpers.ts';
+import { ACCESS_TOKEN_TTL, alice, startStack, stopStack, basic, introspect, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C5: JWT access tokens for the API (resource indicators)', () => {
   let tokens: TokenSet;

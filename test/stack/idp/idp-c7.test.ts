@@ -1,16 +1,10 @@
 /** C7: CORS only for the app origin, only on the token and revocation endpoints. Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { authorizeRequest, refresh, signIn } from '../flow.ts';
-import { alice, type Stack, startStack, stopStack } from './test-helpers.ts';
+import { alice, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C7: CORS only for the app origin, only where the SPA needs it', () => {
   const preflight = (path: string, origin: string, method = 'POST') =>

@@ -1,17 +1,11 @@
 /** C8: revocation, and introspection only for the API client. Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { refresh, signIn } from '../flow.ts';
 import { API_CLIENT } from './server.ts';
-import { alice, basic, introspect, type Stack, startStack, stopStack } from './test-helpers.ts';
+import { alice, basic, introspect, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C8: revocation, and introspection only for the API client', () => {
   test('C8: the SPA revokes its refresh token, which then no longer works', async () => {

@@ -1,16 +1,10 @@
 /** C9: RP-initiated logout with an exact post_logout_redirect_uri. Split from idp.test.ts by requirement (issue 11). */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { authorizeRequest, callbackParams, CookieJar, send, signIn, silentAuthorize } from '../flow.ts';
-import { alice, endSession, type Stack, startStack, stopStack } from './test-helpers.ts';
+import { alice, endSession, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('C9: RP-initiated logout with exact post_logout_redirect_uri', () => {
   test('C9: with a valid id_token_hint the confirm page submits itself (external script) and returns to the app', async () => {

@@ -3,18 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { JSONWebKeySet } from 'jose';
 import { idpOptionsFromEnv, IdpError, startIdp } from './server.ts';
-import { startStack, stopStack, type Stack } from './test-helpers.ts';
+import { startStack, stopStack, useStack } from './test-helpers.ts';
 
-let s: Stack;
-before(async () => {
-  s = await startStack();
-});
-after(async () => {
-  await stopStack(s);
-});
+const s = useStack();
 
 describe('running the IdP', () => {
   test('signing keys are generated once and reused on restart', async () => {

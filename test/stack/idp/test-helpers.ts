@@ -1,6 +1,7 @@
 /** Test-only helpers shared by the IdP's black-box suites (idp-*.test.ts). */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { after, before } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../free-port.ts';
@@ -37,6 +38,26 @@ export async function startStack(extra: { accessTokenFormat?: 'jwt' | 'opaque'; 
 export async function stopStack(s: Stack): Promise<void> {
   await s.idp.close();
   await rm(s.keysDir, { recursive: true, force: true });
+}
+
+/**
+ * One IdP for the whole file, started in `before` and stopped in `after`. The stack it returns
+ * may only be read inside tests and hooks (before it starts, reading it throws).
+ */
+export function useStack(extra: Parameters<typeof startStack>[0] = {}): Stack {
+  let started: Stack | undefined;
+  before(async () => {
+    started = await startStack(extra);
+  });
+  after(async () => {
+    if (started) await stopStack(started);
+  });
+  return new Proxy({} as Stack, {
+    get(_, key) {
+      if (!started) throw new Error('the IdP stack is not started yet: read it inside a test or hook');
+      return started[key as keyof Stack];
+    },
+  });
 }
 
 export function basic(id: string, secret: string): string {
