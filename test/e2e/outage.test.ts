@@ -5,10 +5,10 @@
  * network cut (Playwright's offline mode reaches the SW too).
  */
 import assert from 'node:assert/strict';
-import { afterEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { pageFetch, signIn, swSession, waitForSession } from './harness/browser.ts';
-import { eventually, sleep, useStack } from './harness/fixture.ts';
+import { eventually, pagePerTest, sleep, useStack } from './harness/fixture.ts';
 import type { TokenExchange } from './harness/proxy.ts';
 import { apiAsUser } from './ui/api-as-user.ts';
 import { TodoPage } from './ui/todo-page.ts';
@@ -18,16 +18,10 @@ const isRefresh = (x: TokenExchange) => x.request.get('grant_type') === 'refresh
 
 describe('Issue 9: no sign-out from an outage', () => {
   const f = useStack({ accessTokenTtl: TTL, persistIdp: true });
-  let open: BrowserContext | undefined;
-  afterEach(async () => {
-    await f.stack.idp.start();
-    await open?.setOffline(false).catch(() => undefined);
-    await open?.close();
-    open = undefined;
-  });
+  // A test that stopped the IdP and failed leaves it started for the next one.
+  const freshPage = pagePerTest(f, () => f.stack.idp.start());
   async function signedIn(): Promise<{ ctx: BrowserContext; page: Page }> {
-    const p = await f.page();
-    open = p.ctx;
+    const p = await freshPage();
     await signIn(p.page, f.stack.origins, 'alice');
     // The user has seen their list (so the API has checked a token against the IdP's keys once,
     // as any API running for a while has): the outage starts from there.

@@ -61,10 +61,10 @@ export function useStack(
  * share the proxy's log: after each test, `reset` runs and that test's context is closed, so the
  * next test sees only its own token requests.
  */
-export function pagePerTest(f: Fixture, reset: () => void = () => undefined): Fixture['page'] {
+export function pagePerTest(f: Fixture, reset: () => unknown = () => undefined): Fixture['page'] {
   let open: BrowserContext | undefined;
   afterEach(async () => {
-    reset();
+    await reset();
     await open?.close();
     open = undefined;
   });
