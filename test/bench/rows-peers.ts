@@ -4,7 +4,7 @@ import type { LoadReport, LoadsReport } from './loads.ts';
 import type { Outcome } from './outcome.ts';
 import type { ClientSize, PeerSizeReport } from './peer-sizes.ts';
 import { errorRow, kb, ms, NONE, TARGETS, x, type TargetRow } from './report.ts';
-import { vs, why } from './rows.ts';
+import { comparisonRow, signed, vs, why } from './rows.ts';
 import { SEED_TODOS } from './stack.ts';
 import type { Summary } from './stats.ts';
 import { compare, type Comparison } from './timed-fetch.ts';
@@ -14,20 +14,6 @@ export type ApiSides = Readonly<Record<string, Summary>>;
 
 /** Side names in the interleaved API-call run. */
 export const SIDE = { ours: 'ours', none: 'no SW', floor: 'floor', axa: 'AxaFrance SW', oursDpop: 'ours-dpop' } as const;
-
-const signed = (d: number) => `${d >= 0 ? '+' : ''}${ms(d)}`;
-
-function comparisonRow(id: string, metric: string, c: Comparison, goal: string, limit: number | null): TargetRow {
-  return {
-    id,
-    metric,
-    median: vs(c.subject.median, c.baseline.median),
-    p90: vs(c.subject.p90, c.baseline.p90),
-    ratio: `${x(c.ratioMedian)} (${signed(c.deltaMedianMs)})`,
-    goal,
-    pass: limit === null ? null : c.ratioMedian <= limit,
-  };
-}
 
 /** Side `a` against side `b` of the API-call run. */
 export function sidesComparison(o: Outcome<ApiSides>, a: string, b: string): Outcome<Comparison> {
@@ -48,7 +34,7 @@ export function apiPeerRows(o: Outcome<ApiSides>, axa: Outcome<unknown>): Target
   return rows.map(([id, metric, a, b, goal, limit]) => {
     if (b === SIDE.axa && !axa.ok) return errorRow(id, metric, goal, `AxaFrance's SW could not be set up: ${why(axa)}`);
     const c = sidesComparison(o, a, b);
-    return c.ok ? comparisonRow(id, metric, c.value, goal, limit) : errorRow(id, metric, goal, why(c));
+    return c.ok ? comparisonRow(id, metric, c.value, goal, limit === null ? null : c.value.ratioMedian <= limit) : errorRow(id, metric, goal, why(c));
   });
 }
 

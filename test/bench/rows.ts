@@ -14,6 +14,22 @@ export const why = (o: Outcome<unknown>): string => (o.ok ? '' : `${o.code}: ${o
 /** `a vs b ms` for a comparison's medians (or p90s). */
 export const vs = (a: number, b: number): string => `${a.toFixed(2)} vs ${b.toFixed(2)} ms`;
 
+export const signed = (d: number): string => `${d >= 0 ? '+' : ''}${ms(d)}`;
+
+/** A row comparing two sides of interleaved rounds: medians, p90s, ratio with the difference. */
+export function comparisonRow(id: string, metric: string, c: Comparison, goal: string, pass: boolean | null, note?: string): TargetRow {
+  return {
+    id,
+    metric,
+    median: vs(c.subject.median, c.baseline.median),
+    p90: vs(c.subject.p90, c.baseline.p90),
+    ratio: `${x(c.ratioMedian)} (${signed(c.deltaMedianMs)})`,
+    goal,
+    pass,
+    ...(note === undefined ? {} : { note }),
+  };
+}
+
 const sizeRow = (id: string, metric: string, bytes: number, goalKb: number): TargetRow => ({
   id,
   metric,
@@ -54,17 +70,8 @@ export function apiRow(o: Outcome<Comparison>, isolated: boolean): TargetRow {
   const metric = 'API call: ours vs no SW (page sets the header)';
   const goal = `<= +${TARGETS.apiOverheadMs} ms`;
   if (!o.ok) return errorRow('2', metric, goal, why(o));
-  const c = o.value;
-  return {
-    id: '2',
-    metric,
-    median: vs(c.subject.median, c.baseline.median),
-    p90: vs(c.subject.p90, c.baseline.p90),
-    ratio: `${x(c.ratioMedian)} (${c.deltaMedianMs >= 0 ? '+' : ''}${ms(c.deltaMedianMs)})`,
-    goal,
-    pass: c.deltaMedianMs <= TARGETS.apiOverheadMs,
-    note: `GET /todos (${SEED_COUNT} todos), the same calls in the same interleaved rounds as 2a-2d; ${timers(isolated)}`,
-  };
+  const note = `GET /todos (${SEED_COUNT} todos), the same calls in the same interleaved rounds as 2a-2d; ${timers(isolated)}`;
+  return comparisonRow('2', metric, o.value, goal, o.value.deltaMedianMs <= TARGETS.apiOverheadMs, note);
 }
 
 /** Timer resolution in the timing pages, for the notes. */
@@ -75,17 +82,8 @@ export function unownedRow(o: Outcome<Comparison>, isolated: boolean): TargetRow
   const metric = 'unowned static fetch: controlled vs not';
   const goal = `<= ${TARGETS.unownedRatio.toFixed(2)}x`;
   if (!o.ok) return errorRow('3', metric, goal, why(o));
-  const c = o.value;
-  return {
-    id: '3',
-    metric,
-    median: vs(c.subject.median, c.baseline.median),
-    p90: vs(c.subject.p90, c.baseline.p90),
-    ratio: x(c.ratioMedian),
-    goal,
-    pass: c.ratioMedian <= TARGETS.unownedRatio,
-    note: `"adds nothing" read as a median ratio <= ${TARGETS.unownedRatio} (noise allowance); ${timers(isolated)}`,
-  };
+  const note = `"adds nothing" read as a median ratio <= ${TARGETS.unownedRatio} (noise allowance); ${timers(isolated)}`;
+  return comparisonRow('3', metric, o.value, goal, o.value.ratioMedian <= TARGETS.unownedRatio, note);
 }
 
 export function singleFlightRow(o: Outcome<SingleFlightReport>, calls: number): TargetRow {

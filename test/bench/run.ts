@@ -36,14 +36,7 @@ import { buildApp, ROOT, SEED_TODOS, seedTodos, startStack } from './stack.ts';
 import { round } from './stats.ts';
 import { measureInterleaved, type Side } from './timed-fetch.ts';
 import { tapTokenEndpoint } from './token-tap.ts';
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
+import { intEnv } from './int-env.ts';
 
 const SETTINGS = {
   samples: intEnv('BENCH_SAMPLES', 1000),

@@ -18,14 +18,7 @@ import { inject, planFaults, seededRandom, type FaultTargets, type Injected } fr
 import { Observer } from './observer.ts';
 import { countRefreshReuse, countStore, formatReport, passed, readStoredTitles, writeResults, type FaultRecord, type SoakResult } from './report.ts';
 import { Writer } from './writer.ts';
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return n;
-}
+import { intEnv } from '../bench/int-env.ts';
 
 const SETTINGS = {
   durationS: intEnv('SOAK_S', 300),
