@@ -1,6 +1,6 @@
 /**
- * One stack and one browser per test file (node:test `before`/`after`), a fresh browser context
- * per test, and the navigation log tests read `auth_error` codes from (the app removes the code
+ * One stack and one browser per test file (node:test `before`/`after`), fresh browser contexts
+ * per test, closed when the test ends, and the navigation log tests read `auth_error` codes from (the app removes the code
  * from its URL once read, so the log is where a test sees it).
  */
 import { after, afterEach, before } from 'node:test';
@@ -14,7 +14,7 @@ export interface Fixture {
   readonly browser: Browser;
   /** The stack's proxy (the fixture always starts one unless told not to). */
   readonly proxy: InspectingProxy;
-  /** A fresh profile and page; closed by the fixture at the end of the file. */
+  /** A fresh profile and page; closed by the fixture when the test that made it ends. */
   page(options?: BrowserContextOptions): Promise<{ ctx: BrowserContext; page: Page; nav: string[] }>;
 }
 
@@ -29,8 +29,15 @@ export function useStack(
     stack = await startStack({ proxy: true, ...(typeof stackOpts === 'function' ? stackOpts() : stackOpts) });
     browser = await launchBrowser(launch(stack));
   });
+  // A signed-in profile left open keeps refreshing in the background: the next test's count of
+  // token requests would see its refreshes (a2-state failed that way once at concurrency 2).
+  const closeContexts = async () => {
+    // A test may have closed its own already; closing again is a no-op or that error.
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+  };
+  afterEach(closeContexts);
   after(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await closeContexts();
     await closeAll(browser, stack);
   });
   return {
@@ -57,22 +64,14 @@ export function useStack(
 }
 
 /**
- * `f.page()` for suites whose sessions keep refreshing while their context is open, and which all
- * share the proxy's log: after each test, `reset` runs and that test's context is closed, so the
- * next test sees only its own token requests.
+ * `f.page()` plus `reset` after each test (after its contexts are closed): for suites that change
+ * the shared proxy or stop a server in a test, so a failed test leaves nothing behind for the next.
  */
 export function pagePerTest(f: Fixture, reset: () => unknown = () => undefined): Fixture['page'] {
-  let open: BrowserContext | undefined;
   afterEach(async () => {
     await reset();
-    await open?.close();
-    open = undefined;
   });
-  return async (options) => {
-    const p = await f.page(options);
-    open = p.ctx;
-    return p;
-  };
+  return (options) => f.page(options);
 }
 
 /** URLs of the main frame's navigation requests, as they happen (redirects included). */
