@@ -64,3 +64,19 @@ export function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
   });
 }
+
+/**
+ * A browser context closed mid-request resets its connection, and `req`, `res` and an upstream
+ * answer being piped emit ECONNRESET. Nobody is left to answer; unheard, the error would be an
+ * uncaught exception that fails whichever test file is running.
+ */
+export function tolerateAbort(req: IncomingMessage, res: ServerResponse): void {
+  req.on('error', () => res.destroy());
+  res.on('error', () => req.destroy());
+}
+
+/** Streams an upstream answer to the browser; an upstream that breaks off ends it too. */
+export function pipeAnswer(up: IncomingMessage, res: ServerResponse): void {
+  up.on('error', () => res.destroy());
+  up.pipe(res);
+}

@@ -6,7 +6,7 @@
  * `iss`, redirect URI and cookie stays exactly what it would be without it.
  */
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, forwardHeaders, listenLocal, proxyTarget, readAll } from './forward-proxy.ts';
+import { closeServer, forwardHeaders, listenLocal, pipeAnswer, proxyTarget, readAll, tolerateAbort } from './forward-proxy.ts';
 
 export interface ProxiedRequest {
   readonly method: string;
@@ -207,10 +207,11 @@ export async function startInspectingProxy(opts: ProxyOptions): Promise<Inspecti
       }
     }
     res.writeHead(up.statusCode ?? 502, forwardHeaders(up.headers));
-    up.pipe(res);
+    pipeAnswer(up, res);
   };
 
   const server = createServer((req, res) => {
+    tolerateAbort(req, res);
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(502);
       res.end();

@@ -5,7 +5,7 @@
  * fetches the script. Everything else passes through untouched.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, forwardHeaders, listenLocal, proxyTarget, readAll } from '../harness/forward-proxy.ts';
+import { closeServer, forwardHeaders, listenLocal, pipeAnswer, proxyTarget, readAll, tolerateAbort } from '../harness/forward-proxy.ts';
 
 /**
  * Request headers dropped when the script is rewritten: the body must not arrive compressed (the
@@ -28,6 +28,7 @@ export async function startSwScriptProxy(appOrigin: string): Promise<SwScriptPro
   let swScriptFetches = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse): void => {
+    tolerateAbort(req, res);
     const target = proxyTarget(req, res);
     if (!target) return;
     const isSwScript = target.origin === appOrigin && target.pathname === '/sw.js';
@@ -38,7 +39,7 @@ export async function startSwScriptProxy(appOrigin: string): Promise<SwScriptPro
       const out = forwardHeaders(up.headers);
       if (!rewrite || up.statusCode !== 200) {
         res.writeHead(up.statusCode ?? 502, out);
-        up.pipe(res);
+        pipeAnswer(up, res);
         return;
       }
       readAll(up).then(
