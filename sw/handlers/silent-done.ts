@@ -5,7 +5,7 @@
 import type { Ctx } from '../context.ts';
 import { htmlPage } from '../html.ts';
 
-export async function handleSilentDone(_request: Request, ctx: Ctx): Promise<Response> {
+export async function handleSilentDone(_request: Request, ctx: Pick<Ctx, 'config'>): Promise<Response> {
   // Without config the page still ends the iframe, under the strictest CSP.
   const config = await ctx.config().catch(() => undefined);
   return htmlPage({ title: 'Signing in', body: '<p>Signing in…</p>', config, frameAncestors: "'self'" });
