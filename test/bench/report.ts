@@ -1,4 +1,5 @@
 /** The target rows, the printed table and the JSON written to bench/results/latest.json. */
+import { markdownTable, textTable } from './table.ts';
 
 /**
  * One line of the table. Timing rows give the median and p90 of their samples (`a vs b` when the
@@ -51,34 +52,24 @@ export function errorRow(id: string, metric: string, goal: string, why: string):
   return { id, metric, median: 'ERROR', p90: NONE, ratio: NONE, goal, pass: null, note: `not measured: ${why}` };
 }
 
+const HEADER = ['', 'metric', 'median', 'p90', 'ratio', 'goal', 'result'];
+
+const cells = (r: TargetRow): string[] => [
+  r.id,
+  r.metric,
+  r.median,
+  r.p90,
+  r.ratio,
+  r.goal,
+  r.pass === null ? (r.median === 'ERROR' ? 'ERROR' : 'n/a') : r.pass ? 'PASS' : 'MISS',
+];
+
 export function formatTable(rows: readonly TargetRow[]): string {
-  const header = ['', 'metric', 'median', 'p90', 'ratio', 'goal', 'result'];
-  const body = rows.map((r) => [
-    r.id,
-    r.metric,
-    r.median,
-    r.p90,
-    r.ratio,
-    r.goal,
-    r.pass === null ? (r.median === 'ERROR' ? 'ERROR' : 'n/a') : r.pass ? 'PASS' : 'MISS',
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   const notes = rows.filter((r) => r.note).map((r) => `  ${r.id}: ${r.note}`);
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
+  return [textTable(HEADER, rows.map(cells)), ...(notes.length ? ['', 'notes:', ...notes] : [])].join('\n');
 }
 
 /** The same table as Markdown, for the README's bench section. */
 export function formatMarkdown(rows: readonly TargetRow[]): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
-  const head = '| | metric | median | p90 | ratio | goal | result |\n|---|---|---|---|---|---|---|';
-  const body = rows.map(
-    (r) =>
-      `| ${[r.id, r.metric, r.median, r.p90, r.ratio, r.goal, r.pass === null ? (r.median === 'ERROR' ? 'ERROR' : 'n/a') : r.pass ? 'PASS' : 'MISS'].map(cell).join(' | ')} |`,
-  );
-  return [head, ...body].join('\n');
+  return markdownTable(HEADER, rows.map(cells));
 }

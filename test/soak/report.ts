@@ -11,6 +11,7 @@ import { apiAsUser } from '../e2e/ui/api-as-user.ts';
 import type { FaultKind } from './faults.ts';
 import type { SeenEvent } from './observer.ts';
 import type { Skipped, Write } from './writer.ts';
+import { markdownTable, textTable } from '../bench/table.ts';
 
 export interface FaultRecord {
   readonly n: number;
@@ -165,20 +166,8 @@ function faultRows(r: SoakResult): Row[] {
   ]);
 }
 
-function text(rows: readonly Row[], header: Row): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
-
-function markdown(rows: readonly Row[], header: Row): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|');
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
-}
+const text = (rows: readonly Row[], header: Row): string => textTable(header, rows);
+const markdown = (rows: readonly Row[], header: Row): string => markdownTable(header, rows);
 
 const SUMMARY: Row = ['metric', 'value', 'target', 'result'];
 const FAULTS: Row = ['fault', 'when', 'outcome', 'result'];
